@@ -1,0 +1,81 @@
+// Shard's one error model: fallible operations return Result<T>, a value or an Error.
+// Errors are data with a place (byte offset, or line:column for text), never exceptions
+// thrown across module boundaries, never abort() on input a guest or user controls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace shard {
+
+/// What went wrong, by phase. The spec test runner uses the phase to tell
+/// assert_malformed from assert_invalid from assert_unlinkable.
+enum class ErrorKind : uint8_t {
+  Malformed,       ///< binary or text that does not decode/parse (binary/*.rst, text/*.rst)
+  Invalid,         ///< decodes but breaks a validation rule (valid/*.rst)
+  Unlinkable,      ///< imports do not match what the linker provides
+  Uninstantiable,  ///< instantiation trapped (segment out of bounds, start function trap)
+  Io,              ///< file could not be read
+  Unsupported,     ///< a feature Shard does not implement (yet)
+};
+
+/// An error with a location. `offset` is a byte offset into the binary (or SIZE_MAX when
+/// not applicable); `line`/`column` are 1-based positions in a text source (0 when not text).
+struct Error {
+  ErrorKind kind = ErrorKind::Malformed;
+  std::string message;
+  size_t offset = SIZE_MAX;
+  uint32_t line = 0;
+  uint32_t column = 0;
+
+  /// "offset 0x1f: type mismatch" / "3:14: unknown operator" / plain message.
+  std::string to_string() const;
+};
+
+const char* to_string(ErrorKind kind);
+
+/// A value of type T or an Error. Deliberately small: C++20 has no std::expected.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Error& error() const& { return std::get<1>(v_); }
+  Error&& error() && { return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+/// Result of an operation with no value.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : err_(std::move(error)), ok_(false) {}
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const& { return err_; }
+  Error&& error() && { return std::move(err_); }
+
+ private:
+  Error err_;
+  bool ok_ = true;
+};
+
+}  // namespace shard

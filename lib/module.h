@@ -1,0 +1,162 @@
+// The decoded form of a module (syntax/modules.rst). Produced by the binary decoder
+// (lib/binary), checked by the validator (lib/valid), consumed by the runtime and tiers.
+// Function bodies stay as byte ranges into `bytes`: they are walked once by the body
+// decoder (lib/valid/body_decoder.h), which drives validation and code generation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "types.h"
+
+namespace shard {
+
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  bool operator==(const FuncType&) const = default;
+};
+
+struct Limits {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+};
+
+struct TableType {
+  ValType elem = ValType::FuncRef;
+  Limits limits;
+};
+
+struct MemoryType {
+  Limits limits;  ///< in 64 KiB pages
+};
+
+struct GlobalType {
+  ValType type = ValType::I32;
+  bool mut = false;
+};
+
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+
+/// One instruction of a constant expression (valid/instructions.rst: Constant Expressions).
+/// Wasm 2.0 allows t.const, ref.null, ref.func and global.get; a vector keeps room for
+/// the extended-const proposal.
+struct ConstInstr {
+  Op op = Op::I32Const;
+  uint32_t index = 0;            ///< funcidx for ref.func, globalidx for global.get
+  ValType ref_type = ValType::FuncRef;  ///< for ref.null
+  uint8_t bytes[16] = {};        ///< little-endian immediate for const ops (i32/i64 sign-extended to 8 bytes)
+};
+
+struct ConstExpr {
+  std::vector<ConstInstr> instrs;
+  size_t offset = 0;  ///< byte offset of the expression in the module (for errors)
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t func_type = 0;  ///< type index, for Func
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct Function {
+  uint32_t type_index = 0;
+  std::vector<ValType> locals;  ///< declared locals only (params come from the type), expanded
+  size_t body_offset = 0;       ///< offset of the first instruction (after the locals) in Module::bytes
+  size_t body_end = 0;          ///< one past the final `end`
+  size_t code_offset = 0;       ///< offset of the function's size field, for error messages
+};
+
+struct Global {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : uint8_t { Passive, Active, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t table = 0;
+  ConstExpr offset;               ///< for Active
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> inits;   ///< function indices are stored as ref.func expressions
+  size_t byte_offset = 0;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t memory = 0;
+  ConstExpr offset;
+  size_t data_offset = 0;  ///< in Module::bytes
+  size_t data_size = 0;
+  size_t byte_offset = 0;
+};
+
+struct CustomSection {
+  std::string name;
+  size_t data_offset = 0;
+  size_t data_size = 0;
+};
+
+/// Names from the "name" custom section (appendix/custom.rst). Malformed name sections are
+/// ignored, as the spec allows for custom sections.
+struct NameSection {
+  std::string module_name;
+  std::unordered_map<uint32_t, std::string> functions;
+  std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>> locals;
+};
+
+struct Module {
+  std::vector<uint8_t> bytes;  ///< the whole binary; bodies and data refer into it
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  std::vector<Function> functions;  ///< defined functions only
+  std::vector<TableType> tables;    ///< defined tables only
+  std::vector<MemoryType> memories; ///< defined memories only
+  std::vector<Global> globals;      ///< defined globals only
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+  std::vector<CustomSection> customs;
+  NameSection names;
+
+  // Whole index spaces, imports first (syntax/modules.rst: Indices), filled by the decoder
+  // as it goes so lookups are O(1).
+  std::vector<uint32_t> func_type_indices;  ///< type index of every function
+  std::vector<TableType> all_tables;
+  std::vector<MemoryType> all_memories;
+  std::vector<GlobalType> all_globals;
+  uint32_t num_imported_funcs = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
+  uint32_t num_imported_globals = 0;
+
+  uint32_t num_funcs() const { return static_cast<uint32_t>(func_type_indices.size()); }
+  uint32_t num_tables() const { return static_cast<uint32_t>(all_tables.size()); }
+  uint32_t num_memories() const { return static_cast<uint32_t>(all_memories.size()); }
+  uint32_t num_globals() const { return static_cast<uint32_t>(all_globals.size()); }
+
+  /// Caller checks bounds (the validator does; later layers run on valid modules only).
+  const FuncType& func_type(uint32_t idx) const { return types[func_type_indices[idx]]; }
+
+  /// Name for function `idx` from the name section, or empty.
+  std::string_view func_name(uint32_t idx) const;
+};
+
+}  // namespace shard
