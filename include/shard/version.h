@@ -1,0 +1,4 @@
+#pragma once
+namespace shard {
+inline constexpr const char* kVersion = "0.1.0";
+}

@@ -1,0 +1,573 @@
+#include "binary/decoder.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace shard::binary {
+
+namespace {
+
+// Section ids (binary/modules.rst: Sections).
+enum SectionId : uint8_t {
+  kCustom = 0,
+  kType = 1,
+  kImport = 2,
+  kFunction = 3,
+  kTable = 4,
+  kMemory = 5,
+  kGlobal = 6,
+  kExport = 7,
+  kStart = 8,
+  kElement = 9,
+  kCode = 10,
+  kData = 11,
+  kDataCount = 12,
+};
+
+/// Position of a section in the required order (binary/modules.rst: Modules); the data count
+/// section sits between element and code.
+int section_rank(uint8_t id) {
+  switch (id) {
+    case kDataCount: return 10;
+    case kCode: return 11;
+    case kData: return 12;
+    default: return id;
+  }
+}
+
+std::string illegal_opcode(uint8_t prefix, uint32_t code) {
+  if (prefix == 0) return fmt::format("illegal opcode {:x}", code);
+  return fmt::format("illegal opcode {:x} {:x}", prefix, code);
+}
+
+class ModuleDecoder {
+ public:
+  explicit ModuleDecoder(Module& m) : m_(m), r_(m.bytes.data(), 0, m.bytes.size()) {}
+
+  Result<void> run() {
+    if (!header()) return r_.take_error();
+    int last_rank = 0;
+    bool saw_code = false;
+    while (!r_.at_end()) {
+      size_t id_offset = r_.pos();
+      uint8_t id = r_.u8();
+      if (id > kDataCount) return fail(id_offset, "malformed section id");
+      size_t size = r_.len();
+      if (r_.failed()) return r_.take_error();
+      size_t start = r_.pos();
+      size_t end = start + size;
+      if (id != kCustom) {
+        int rank = section_rank(id);
+        if (rank <= last_rank) return fail(id_offset, "unexpected content after last section");
+        last_rank = rank;
+      }
+      section_end_ = end;
+      bool ok = section(id, start, end);
+      if (!ok || r_.failed()) return r_.take_error();
+      if (id == kCode) saw_code = true;
+      // binary/modules.rst: the size must match the length of the contents.
+      if (r_.pos() != end) return fail(start, "section size mismatch");
+    }
+    // binary/modules.rst: the function and code sections must have the same length.
+    if (!saw_code && !m_.functions.empty())
+      return fail(r_.pos(), "function and code section have inconsistent lengths");
+    if (m_.data_count && !saw_data_ && *m_.data_count != 0)
+      return fail(r_.pos(), "data count and data section have inconsistent lengths");
+    return {};
+  }
+
+ private:
+  Error fail(size_t offset, std::string message) {
+    r_.fail(offset, std::move(message));
+    return r_.take_error();
+  }
+
+  bool header() {
+    static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+    static constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
+    const auto& b = m_.bytes;
+    // binary/modules.rst: magic then version. Check what is there before complaining about
+    // length, so a wrong magic is reported as such even in a short file.
+    for (size_t i = 0; i < 4; ++i) {
+      if (i >= b.size()) return r_.fail(i, "unexpected end");
+      if (b[i] != kMagic[i]) return r_.fail(0, "magic header not detected");
+    }
+    for (size_t i = 4; i < 8; ++i) {
+      if (i >= b.size()) return r_.fail(i, "unexpected end");
+      if (b[i] != kVersion[i - 4]) return r_.fail(4, "unknown binary version");
+    }
+    r_.seek(8);
+    return true;
+  }
+
+  bool section(uint8_t id, size_t start, size_t end) {
+    switch (id) {
+      case kCustom: return custom(start, end);
+      case kType: return types();
+      case kImport: return imports();
+      case kFunction: return functions();
+      case kTable: return tables();
+      case kMemory: return memories();
+      case kGlobal: return globals();
+      case kExport: return exports();
+      case kStart: m_.start = r_.u32(); return r_.ok();
+      case kElement: return elems();
+      case kCode: return codes();
+      case kData: return datas();
+      case kDataCount: m_.data_count = r_.u32(); return r_.ok();
+    }
+    return false;
+  }
+
+  // binary/modules.rst: Custom Section; appendix/custom.rst for "name".
+  bool custom(size_t start, size_t end) {
+    if (end > m_.bytes.size()) return r_.fail(start, "length out of bounds");
+    CustomSection c;
+    c.name = r_.name();
+    if (r_.failed()) return false;
+    if (r_.pos() > end) return r_.fail(start, "unexpected end");
+    c.data_offset = r_.pos();
+    c.data_size = end - r_.pos();
+    r_.seek(end);
+    if (c.name == "name") decode_names(c.data_offset, end);
+    m_.customs.push_back(std::move(c));
+    return true;
+  }
+
+  /// The name section is advisory: any problem discards what it says (appendix/custom.rst).
+  void decode_names(size_t begin, size_t end) {
+    Reader r(m_.bytes.data(), begin, end);
+    NameSection names;
+    int last_id = -1;
+    while (!r.at_end() && r.ok()) {
+      uint8_t id = r.u8();
+      uint32_t size = r.len();
+      if (r.failed() || size > r.remaining() || static_cast<int>(id) <= last_id) return;
+      last_id = id;
+      size_t sub_end = r.pos() + size;
+      Reader s(m_.bytes.data(), r.pos(), sub_end);
+      if (id == 0) {
+        names.module_name = s.name();
+      } else if (id == 1) {
+        uint32_t n = s.len();
+        for (uint32_t i = 0; i < n && s.ok(); ++i) {
+          uint32_t idx = s.u32();
+          names.functions[idx] = s.name();
+        }
+      } else if (id == 2) {
+        uint32_t n = s.len();
+        for (uint32_t i = 0; i < n && s.ok(); ++i) {
+          uint32_t fidx = s.u32();
+          uint32_t count = s.len();
+          auto& locals = names.locals[fidx];
+          for (uint32_t k = 0; k < count && s.ok(); ++k) {
+            uint32_t lidx = s.u32();
+            locals[lidx] = s.name();
+          }
+        }
+      } else {
+        s.seek(sub_end);  // other subsections (labels, types, ...) are not needed
+      }
+      if (s.failed() || s.pos() != sub_end) return;
+      r.seek(sub_end);
+    }
+    if (r.failed()) return;
+    m_.names = std::move(names);
+  }
+
+  bool val_type(ValType& out) {
+    size_t at = r_.pos();
+    uint8_t b = r_.u8();
+    if (r_.failed()) return false;
+    auto t = val_type_from_byte(b);
+    if (!t) return r_.fail(at, "malformed value type");
+    out = *t;
+    return true;
+  }
+
+  bool ref_type(ValType& out) {
+    size_t at = r_.pos();
+    uint8_t b = r_.u8();
+    if (r_.failed()) return false;
+    if (b != 0x70 && b != 0x6f) return r_.fail(at, "malformed reference type");
+    out = static_cast<ValType>(b);
+    return true;
+  }
+
+  // binary/types.rst: Limits. Memory limits are read as u64 LEBs (the 3.0 encoding; for
+  // Wasm 2.0 values the two agree and the validator enforces the page limit).
+  bool limits(Limits& out, bool memory) {
+    size_t at = r_.pos();
+    uint8_t flags = r_.u8();
+    if (r_.failed()) return false;
+    if (flags > 1) return r_.fail(at, "malformed limits flags");
+    out.min = memory ? r_.u64() : r_.u32();
+    if (flags == 1) out.max = memory ? r_.u64() : r_.u32();
+    return r_.ok();
+  }
+
+  bool table_type(TableType& t) { return ref_type(t.elem) && limits(t.limits, false); }
+
+  bool global_type(GlobalType& g) {
+    if (!val_type(g.type)) return false;
+    size_t at = r_.pos();
+    uint8_t mut = r_.u8();
+    if (r_.failed()) return false;
+    if (mut > 1) return r_.fail(at, "malformed mutability");
+    g.mut = mut == 1;
+    return true;
+  }
+
+  bool val_types(std::vector<ValType>& out) {
+    uint32_t n = r_.len();
+    out.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) val_type(out[i]);
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Type Section.
+  bool types() {
+    uint32_t n = r_.len();
+    m_.types.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      size_t at = r_.pos();
+      uint8_t form = r_.u8();
+      if (r_.failed()) return false;
+      if (form != 0x60) return r_.fail(at, "integer representation too long");
+      if (!val_types(m_.types[i].params) || !val_types(m_.types[i].results)) return false;
+    }
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Import Section.
+  bool imports() {
+    uint32_t n = r_.len();
+    m_.imports.reserve(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      Import im;
+      im.module = r_.name();
+      im.name = r_.name();
+      size_t at = r_.pos();
+      uint8_t kind = r_.u8();
+      if (r_.failed()) return false;
+      switch (kind) {
+        case 0:
+          im.kind = ExternKind::Func;
+          im.func_type = r_.u32();
+          m_.func_type_indices.push_back(im.func_type);
+          ++m_.num_imported_funcs;
+          break;
+        case 1:
+          im.kind = ExternKind::Table;
+          if (!table_type(im.table)) return false;
+          m_.all_tables.push_back(im.table);
+          ++m_.num_imported_tables;
+          break;
+        case 2:
+          im.kind = ExternKind::Memory;
+          if (!limits(im.memory.limits, true)) return false;
+          m_.all_memories.push_back(im.memory);
+          ++m_.num_imported_memories;
+          break;
+        case 3:
+          im.kind = ExternKind::Global;
+          if (!global_type(im.global)) return false;
+          m_.all_globals.push_back(im.global);
+          ++m_.num_imported_globals;
+          break;
+        default: return r_.fail(at, "malformed import kind");
+      }
+      m_.imports.push_back(std::move(im));
+    }
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Function Section.
+  bool functions() {
+    uint32_t n = r_.len();
+    m_.functions.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      m_.functions[i].type_index = r_.u32();
+      m_.func_type_indices.push_back(m_.functions[i].type_index);
+    }
+    return r_.ok();
+  }
+
+  bool tables() {
+    uint32_t n = r_.len();
+    m_.tables.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      if (!table_type(m_.tables[i])) return false;
+      m_.all_tables.push_back(m_.tables[i]);
+    }
+    return r_.ok();
+  }
+
+  bool memories() {
+    uint32_t n = r_.len();
+    m_.memories.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      if (!limits(m_.memories[i].limits, true)) return false;
+      m_.all_memories.push_back(m_.memories[i]);
+    }
+    return r_.ok();
+  }
+
+  /// Constant expressions may not run past their section (the section size bounds them).
+  bool const_expr(ConstExpr& e) {
+    size_t saved_end = r_.end();
+    r_.set_end(std::min(section_end_, saved_end));
+    bool ok = read_const_expr(r_, e);
+    if (r_.ok()) r_.set_end(saved_end);
+    return ok;
+  }
+
+  bool globals() {
+    uint32_t n = r_.len();
+    m_.globals.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      Global& g = m_.globals[i];
+      if (!global_type(g.type) || !const_expr(g.init)) return false;
+      m_.all_globals.push_back(g.type);
+    }
+    return r_.ok();
+  }
+
+  bool exports() {
+    uint32_t n = r_.len();
+    m_.exports.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      Export& e = m_.exports[i];
+      e.name = r_.name();
+      size_t at = r_.pos();
+      uint8_t kind = r_.u8();
+      if (r_.failed()) return false;
+      if (kind > 3) return r_.fail(at, "malformed export kind");
+      e.kind = static_cast<ExternKind>(kind);
+      e.index = r_.u32();
+    }
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Element Section, flags 0..7.
+  bool elems() {
+    uint32_t n = r_.len();
+    m_.elems.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      ElemSegment& s = m_.elems[i];
+      s.byte_offset = r_.pos();
+      uint32_t flags = r_.u32();
+      if (r_.failed()) return false;
+      if (flags > 7) return r_.fail(s.byte_offset, "malformed elements segment kind");
+      bool passive_or_declarative = flags & 1;
+      bool explicit_table = flags & 2;
+      bool exprs = flags & 4;
+      if (passive_or_declarative) {
+        s.mode = explicit_table ? SegmentMode::Declarative : SegmentMode::Passive;
+      } else {
+        s.mode = SegmentMode::Active;
+        s.table = explicit_table ? r_.u32() : 0;
+        if (!const_expr(s.offset)) return false;
+      }
+      s.type = ValType::FuncRef;
+      if (passive_or_declarative || explicit_table) {
+        if (exprs) {
+          if (!ref_type(s.type)) return false;
+        } else {
+          size_t at = r_.pos();
+          uint8_t kind = r_.u8();
+          if (r_.failed()) return false;
+          if (kind != 0x00) return r_.fail(at, "malformed element kind");
+        }
+      }
+      uint32_t count = r_.len();
+      s.inits.resize(count);
+      for (uint32_t k = 0; k < count && r_.ok(); ++k) {
+        ConstExpr& e = s.inits[k];
+        e.offset = r_.pos();
+        if (exprs) {
+          if (!const_expr(e)) return false;
+        } else {
+          ConstInstr ci;
+          ci.op = Op::RefFunc;
+          ci.index = r_.u32();
+          e.instrs.push_back(ci);
+        }
+      }
+    }
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Code Section.
+  bool codes() {
+    size_t at = r_.pos();
+    uint32_t n = r_.len();
+    if (r_.failed()) return false;
+    if (n != m_.functions.size()) return r_.fail(at, "function and code section have inconsistent lengths");
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      Function& f = m_.functions[i];
+      f.code_offset = r_.pos();
+      uint32_t size = r_.len();
+      if (r_.failed()) return false;
+      size_t start = r_.pos();
+      size_t end = start + size;
+      uint32_t groups = r_.len();
+      uint64_t total = 0;
+      // Count first so a hostile count cannot make us allocate (binary/modules.rst: "too many locals").
+      size_t locals_start = r_.pos();
+      for (uint32_t g = 0; g < groups && r_.ok(); ++g) {
+        total += r_.u32();
+        ValType t;
+        if (!val_type(t)) return false;
+        if (total > kMaxFunctionLocals) return r_.fail(start, "too many locals");
+      }
+      if (r_.failed()) return false;
+      f.locals.reserve(total);
+      r_.seek(locals_start);
+      for (uint32_t g = 0; g < groups; ++g) {
+        uint32_t count = r_.u32();
+        ValType t;
+        val_type(t);
+        f.locals.insert(f.locals.end(), count, t);
+      }
+      f.body_offset = r_.pos();
+      f.body_end = end;
+      if (f.body_offset > end) return r_.fail(start, "section size mismatch");
+      if (end > m_.bytes.size()) return r_.fail(start, std::string(kUnexpectedEnd));
+      r_.seek(end);
+    }
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Data Section, flags 0..2.
+  bool datas() {
+    size_t at = r_.pos();
+    uint32_t n = r_.len();
+    if (r_.failed()) return false;
+    saw_data_ = true;
+    if (m_.data_count && *m_.data_count != n)
+      return r_.fail(at, "data count and data section have inconsistent lengths");
+    m_.datas.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      DataSegment& d = m_.datas[i];
+      d.byte_offset = r_.pos();
+      uint32_t flags = r_.u32();
+      if (r_.failed()) return false;
+      if (flags > 2) return r_.fail(d.byte_offset, "malformed data segment kind");
+      if (flags == 1) {
+        d.mode = SegmentMode::Passive;
+      } else {
+        d.mode = SegmentMode::Active;
+        d.memory = flags == 2 ? r_.u32() : 0;
+        if (!const_expr(d.offset)) return false;
+      }
+      uint32_t size = r_.len();
+      d.data_offset = r_.pos();
+      d.data_size = size;
+      r_.skip(size);
+    }
+    return r_.ok();
+  }
+
+  Module& m_;
+  Reader r_;
+  size_t section_end_ = 0;
+  bool saw_data_ = false;
+};
+
+}  // namespace
+
+bool skip_immediates(Reader& r, Op op) {
+  switch (info(op).imm) {
+    case Imm::None: break;
+    case Imm::Block: r.s33(); break;
+    case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
+    case Imm::Elem: case Imm::Data:
+      r.u32();
+      break;
+    case Imm::BrTable: {
+      uint32_t n = r.len();
+      for (uint32_t i = 0; i <= n && r.ok(); ++i) r.u32();
+      break;
+    }
+    case Imm::CallIndirect: case Imm::TableInit: case Imm::TableCopy:
+      r.u32();
+      r.u32();
+      break;
+    case Imm::Memory: r.u8(); break;
+    case Imm::MemoryInit: r.u32(); r.u8(); break;
+    case Imm::MemoryCopy: r.u8(); r.u8(); break;
+    case Imm::MemArg: r.u32(); r.u64(); break;
+    case Imm::MemArgLane: r.u32(); r.u64(); r.u8(); break;
+    case Imm::Lane: case Imm::RefType: r.u8(); break;
+    case Imm::SelectT: {
+      uint32_t n = r.len();
+      r.skip(n);
+      break;
+    }
+    case Imm::I32: r.s32(); break;
+    case Imm::I64: r.s64(); break;
+    case Imm::F32: r.skip(4); break;
+    case Imm::F64: r.skip(8); break;
+    case Imm::V128: case Imm::Shuffle: r.skip(16); break;
+  }
+  return r.ok();
+}
+
+bool read_const_expr(Reader& r, ConstExpr& out) {
+  out.offset = r.pos();
+  for (;;) {
+    size_t at = r.pos();
+    uint8_t b = r.u8();
+    if (r.failed()) return false;
+    uint8_t prefix = 0;
+    uint32_t code = b;
+    if (b == 0xfc || b == 0xfd) {
+      prefix = b;
+      code = r.u32();
+      if (r.failed()) return false;
+    }
+    auto op = op_from_code(prefix, code);
+    if (!op) return r.fail(at, illegal_opcode(prefix, code));
+    if (*op == Op::End) return true;
+    ConstInstr ci;
+    ci.op = *op;
+    switch (*op) {
+      case Op::I32Const: {
+        int64_t v = r.s32();
+        std::memcpy(ci.bytes, &v, 8);
+        break;
+      }
+      case Op::I64Const: {
+        int64_t v = r.s64();
+        std::memcpy(ci.bytes, &v, 8);
+        break;
+      }
+      case Op::F32Const: r.bytes(ci.bytes, 4); break;
+      case Op::F64Const: r.bytes(ci.bytes, 8); break;
+      case Op::V128Const: r.bytes(ci.bytes, 16); break;
+      case Op::RefNull: {
+        size_t t_at = r.pos();
+        uint8_t t = r.u8();
+        if (r.ok() && t != 0x70 && t != 0x6f) return r.fail(t_at, "malformed reference type");
+        ci.ref_type = static_cast<ValType>(t);
+        break;
+      }
+      case Op::RefFunc: case Op::GlobalGet: ci.index = r.u32(); break;
+      default: skip_immediates(r, *op); break;  // not constant: the validator says so
+    }
+    if (r.failed()) return false;
+    out.instrs.push_back(ci);
+  }
+}
+
+Result<Module> decode_module(std::vector<uint8_t> bytes) {
+  Module m;
+  m.bytes = std::move(bytes);
+  ModuleDecoder d(m);
+  if (auto r = d.run(); !r) return std::move(r).error();
+  return m;
+}
+
+}  // namespace shard::binary

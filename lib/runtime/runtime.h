@@ -1,0 +1,347 @@
+// The runtime core (exec/runtime.rst, exec/modules.rst): the store and everything it owns,
+// instantiation, invocation, and the one calling convention shared by every execution tier
+// (interpreter, JIT) and host functions.
+//
+// Layout for compiled code. The structs below that a tier touches on hot paths (Instance's
+// VM-context block, MemoryInst, TableInst, GlobalInst, FuncInst's head) keep their fields at
+// fixed, static_assert-ed offsets (runtime/layout.h), so generated code can address them
+// directly, like wasmtime's VMContext.
+//
+// Calling convention ("array call", like wasmtime's ValRaw array): every function, whatever
+// implements it, is entered as
+//     TrapKind entry(ExecContext* ctx, FuncInst* callee, Slot* args_results)
+// with the arguments in args_results[0..nparams) and the results written to
+// args_results[0..nresults) (so the caller sizes the area for max(nparams, nresults)).
+// Slots past the results are free scratch for the callee only if it owns the stack above
+// (tiers allocate their frames from ExecContext's value stack, starting at ctx->stack_top).
+// A non-None return is a trap; its details (message, backtrace) are in ctx->trap.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "module.h"
+#include "runtime/v128.h"
+#include "shard/result.h"
+#include "shard/trap.h"
+
+namespace shard::rt {
+
+class Store;
+struct Instance;
+struct FuncInst;
+struct ExecContext;
+
+/// One operand/argument cell of the calling convention (16 bytes; v128 uses all of it).
+/// References: funcref = FuncInst* (or null), externref = opaque host pointer (or null).
+union Slot {
+  uint32_t i32;
+  uint64_t i64;
+  float f32;
+  double f64;
+  V128 v128;
+  void* ref;
+};
+static_assert(sizeof(Slot) == 16);
+
+/// A typed value at the API (exec/runtime.rst: Values).
+struct Value {
+  ValType type = ValType::I32;
+  union {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+    V128 v128;
+    void* ref;  ///< FuncInst* for funcref, a host pointer for externref; nullptr = ref.null
+  };
+
+  Value() : v128{} {}
+  static Value from_i32(uint32_t v) { Value r; r.type = ValType::I32; r.i32 = v; return r; }
+  static Value from_i64(uint64_t v) { Value r; r.type = ValType::I64; r.i64 = v; return r; }
+  static Value from_f32(float v) { Value r; r.type = ValType::F32; r.f32 = v; return r; }
+  static Value from_f64(double v) { Value r; r.type = ValType::F64; r.f64 = v; return r; }
+  static Value from_v128(const V128& v) { Value r; r.type = ValType::V128; r.v128 = v; return r; }
+  static Value funcref(FuncInst* f) { Value r; r.type = ValType::FuncRef; r.ref = f; return r; }
+  static Value externref(void* p) { Value r; r.type = ValType::ExternRef; r.ref = p; return r; }
+  static Value null_ref(ValType t) { Value r; r.type = t; r.ref = nullptr; return r; }
+  /// The zero / null value of a type (exec/runtime.rst: default values).
+  static Value default_of(ValType t) { Value r; r.type = t; return r; }
+
+  bool is_null() const { return ref == nullptr; }
+  Slot to_slot() const { Slot s; s.v128 = v128; return s; }
+  static Value from_slot(ValType t, const Slot& s) { Value r; r.type = t; r.v128 = s.v128; return r; }
+};
+
+/// One frame of a trap's wasm backtrace, innermost first.
+struct Frame {
+  const Instance* instance = nullptr;  ///< null for host functions
+  uint32_t func_index = 0;             ///< in the instance's function index space
+  std::string func_name;               ///< from the name section, or empty
+  size_t offset = SIZE_MAX;            ///< byte offset of the instruction in the module binary
+};
+
+/// A runtime fault as a value (exec/runtime.rst: trap). Never thrown.
+struct Trap {
+  TrapKind kind = TrapKind::None;
+  std::string message;           ///< the spec's wording (trap_message) or a host's text
+  std::vector<Frame> backtrace;  ///< innermost first
+  std::string to_string() const; ///< message plus one line per frame
+};
+
+/// Results of an invocation, or the trap that ended it.
+struct CallResult {
+  std::vector<Value> values;
+  std::optional<Trap> trap;
+  bool ok() const { return !trap.has_value(); }
+};
+
+/// Resource limits and memory-reservation policy for a Store.
+struct StoreConfig {
+  uint64_t max_memory_pages = 65536;    ///< per memory; 65536 pages = 4 GiB (the 32-bit limit)
+  uint64_t max_table_elements = 10'000'000;
+  uint32_t max_call_depth = 20'000;     ///< wasm + host frames; beyond → "call stack exhausted"
+  uint32_t max_host_reentry = 200;      ///< nested host→wasm entries (each uses host stack)
+  size_t value_stack_bytes = 64u << 20; ///< reserved (not committed) up front; 16 bytes per slot
+  /// Reserve the whole 32-bit index space plus offsets (8 GiB) plus a guard per memory so
+  /// bounds checks can be elided by a JIT and memory.grow never moves the base. When false,
+  /// memories reserve max_pages (or their declared max) + guard_bytes.
+  bool reserve_full_memory = true;
+  size_t guard_bytes = 64u << 10;       ///< guard region after the reservation, when !reserve_full_memory
+};
+
+/// A function instance (exec/runtime.rst: function instances). `entry` is the calling
+/// convention's target; the head fields are at fixed offsets (layout.h).
+using EntryFn = TrapKind (*)(ExecContext* ctx, FuncInst* callee, Slot* args_results);
+
+struct HostCall;
+/// A host function body. Return TrapKind::None on success; any other kind traps the caller
+/// (set HostCall::message for a custom text, e.g. with TrapKind::HostError).
+using HostFunc = std::function<TrapKind(HostCall&, const Value* args, Value* results)>;
+
+/// Tier-owned compiled code for one function (interpreter bytecode, JIT code).
+struct TierCode {
+  virtual ~TierCode() = default;
+};
+
+struct FuncInst {
+  EntryFn entry = nullptr;          ///< offset 0
+  Instance* instance = nullptr;     ///< owning instance; null for host functions
+  uint32_t type_id = 0;             ///< store-canonical signature id (Store::intern_type)
+  uint32_t index = 0;               ///< index in the instance's function space (defining module)
+  const FuncType* type = nullptr;
+  std::unique_ptr<TierCode> code;   ///< filled lazily by the tier on first call
+  HostFunc host;                    ///< host functions only
+  uint32_t nparams = 0, nresults = 0;
+  bool is_host() const { return instance == nullptr; }
+};
+
+/// A linear memory (exec/runtime.rst: memory instances). The address range is reserved up
+/// front and committed as it grows; `base` never changes.
+struct MemoryInst {
+  uint8_t* base = nullptr;   ///< offset 0
+  uint64_t size = 0;         ///< current size in bytes, offset 8
+  MemoryType type;           ///< limits.min updated to the current page count on grow
+  uint64_t max_pages = 0;    ///< effective maximum: min(declared max, store config)
+  size_t reserved = 0;       ///< bytes of address space reserved (excluding nothing; includes guard)
+
+  MemoryInst() = default;
+  MemoryInst(const MemoryInst&) = delete;
+  MemoryInst& operator=(const MemoryInst&) = delete;
+  ~MemoryInst();
+
+  uint64_t pages() const { return size >> 16; }
+  /// memory.grow (exec/instructions.rst): the old size in pages, or -1 (as uint32) on failure.
+  uint32_t grow(uint64_t delta_pages);
+  /// True when [addr, addr+len) is inside the memory (no overflow for 64-bit sums).
+  bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size && len <= size - addr; }
+};
+
+/// A table (exec/runtime.rst: table instances). elements/size at offsets 0/8.
+struct TableInst {
+  void** elements = nullptr;  ///< offset 0; == storage.data()
+  uint64_t size = 0;          ///< offset 8
+  TableType type;             ///< limits.min updated to the current size on grow
+  uint64_t max_size = 0;      ///< effective maximum: min(declared max, store config)
+  std::vector<void*> storage;
+
+  /// table.grow: old size, or -1 (as uint32) on failure. New elements are `init`.
+  uint32_t grow(uint64_t delta, void* init);
+  bool in_bounds(uint64_t i, uint64_t n) const { return i <= size && n <= size - i; }
+};
+
+/// A global (exec/runtime.rst: global instances). The value is at offset 0.
+struct GlobalInst {
+  Slot value{};
+  GlobalType type;
+  Value get() const { return Value::from_slot(type.type, value); }
+};
+
+/// Element and data instances (exec/runtime.rst); elem.drop / data.drop empty them.
+struct ElemInst {
+  ValType type = ValType::FuncRef;
+  std::vector<void*> refs;
+};
+struct DataInst {
+  const uint8_t* bytes = nullptr;  ///< into the module's binary, kept alive by the instance
+  size_t size = 0;
+};
+
+/// An external value (exec/runtime.rst: external values).
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  void* ptr = nullptr;  ///< FuncInst* / TableInst* / MemoryInst* / GlobalInst*
+
+  static Extern func(FuncInst* f) { return {ExternKind::Func, f}; }
+  static Extern table(TableInst* t) { return {ExternKind::Table, t}; }
+  static Extern memory(MemoryInst* m) { return {ExternKind::Memory, m}; }
+  static Extern global(GlobalInst* g) { return {ExternKind::Global, g}; }
+  FuncInst* as_func() const { return kind == ExternKind::Func ? static_cast<FuncInst*>(ptr) : nullptr; }
+  TableInst* as_table() const { return kind == ExternKind::Table ? static_cast<TableInst*>(ptr) : nullptr; }
+  MemoryInst* as_memory() const { return kind == ExternKind::Memory ? static_cast<MemoryInst*>(ptr) : nullptr; }
+  GlobalInst* as_global() const { return kind == ExternKind::Global ? static_cast<GlobalInst*>(ptr) : nullptr; }
+};
+
+/// A module instance (exec/runtime.rst: module instances). The first block is the
+/// VM context compiled code addresses at fixed offsets (layout.h); the vectors own the arrays.
+struct Instance {
+  // ---- VM context (fixed offsets) ----
+  uint8_t* mem0_base = nullptr;       ///< memory 0's base (stable for the memory's lifetime)
+  MemoryInst* mem0 = nullptr;         ///< memory 0 (size at MemoryInst offset 8)
+  GlobalInst** globals = nullptr;     ///< by global index
+  TableInst** tables = nullptr;       ///< by table index
+  FuncInst** funcs = nullptr;         ///< by function index
+  const uint32_t* type_ids = nullptr; ///< canonical type id by type index (call_indirect)
+  ElemInst** elems = nullptr;
+  DataInst** datas = nullptr;
+  MemoryInst** memories = nullptr;
+  Store* store = nullptr;
+  // ---- end of VM context ----
+
+  std::shared_ptr<const Module> module;
+  std::vector<FuncInst*> func_vec;
+  std::vector<TableInst*> table_vec;
+  std::vector<MemoryInst*> memory_vec;
+  std::vector<GlobalInst*> global_vec;
+  std::vector<ElemInst*> elem_vec;
+  std::vector<DataInst*> data_vec;
+  std::vector<uint32_t> type_id_vec;
+  std::vector<std::pair<std::string, Extern>> exports;  ///< in the module's export order
+
+  std::optional<Extern> find_export(std::string_view name) const;
+  /// Convenience for `(get $m "g")`: the exported global's value.
+  std::optional<Value> get_global(std::string_view name) const;
+  FuncInst* find_func(std::string_view name) const;
+};
+
+/// What a host function sees of its caller.
+struct HostCall {
+  Store& store;
+  ExecContext* ctx = nullptr;
+  Instance* caller = nullptr;   ///< instance of the calling wasm function, if any
+  MemoryInst* memory = nullptr; ///< caller's memory 0, if any (for WASI-style pointer args)
+  std::string message;          ///< trap message to report when returning a trap kind
+};
+
+/// Per-store execution state shared by all tiers: the value stack, the call depth, and the
+/// trap being propagated. One per Store (a Store is single-threaded).
+struct ExecContext {
+  Store* store = nullptr;
+  Slot* stack_base = nullptr;
+  Slot* stack_end = nullptr;
+  Slot* stack_top = nullptr;    ///< first free slot; a tier advances it while a frame is live
+  uint32_t depth = 0;           ///< current call depth (all tiers)
+  uint32_t max_depth = 0;
+  uint32_t reentry = 0;         ///< nested entries from the host
+  Trap trap;                    ///< filled when an entry returns a trap kind
+
+  /// Start a trap: sets kind/message and clears the backtrace. Returns `kind`.
+  TrapKind raise(TrapKind kind, std::string message = {});
+};
+
+/// An execution tier (interpreter, JIT): provides the entry point of wasm functions.
+/// `entry_for` is called once per defined function at instantiation; the tier may compile
+/// eagerly there or lazily on first call (storing its code in FuncInst::code).
+class Tier {
+ public:
+  virtual ~Tier() = default;
+  virtual std::string_view name() const = 0;
+  virtual EntryFn entry_for(FuncInst& f) = 0;
+};
+
+/// Owns every runtime object; objects live as long as the store and have stable addresses.
+/// Not thread-safe.
+class Store {
+ public:
+  explicit Store(StoreConfig config = {}, Tier* tier = nullptr);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const StoreConfig& config() const { return config_; }
+  Tier* tier() const { return tier_; }
+  void set_tier(Tier* tier) { tier_ = tier; }
+  ExecContext& exec() { return ctx_; }
+
+  /// Canonical id of a function type: equal types get equal ids across modules.
+  uint32_t intern_type(const FuncType& type);
+  const FuncType& type_of(uint32_t id) const { return *types_[id]; }
+
+  FuncInst* create_host_func(const FuncType& type, HostFunc fn);
+  /// Fails (Uninstantiable, "out of memory"/"memory size exceeds limit") when the config's
+  /// limits or the OS refuse the reservation.
+  Result<MemoryInst*> create_memory(const MemoryType& type);
+  Result<TableInst*> create_table(const TableType& type, void* init = nullptr);
+  GlobalInst* create_global(const GlobalType& type, const Value& value);
+
+  // Internal allocators used by instantiation.
+  FuncInst* alloc_func();
+  ElemInst* alloc_elem();
+  DataInst* alloc_data();
+  Instance* alloc_instance();
+
+ private:
+  StoreConfig config_;
+  Tier* tier_ = nullptr;
+  ExecContext ctx_;
+  void* stack_mapping_ = nullptr;
+  size_t stack_mapping_size_ = 0;
+  std::vector<std::unique_ptr<FuncType>> types_;
+  std::unordered_map<std::string, uint32_t> type_ids_;
+  std::vector<std::unique_ptr<FuncInst>> funcs_;
+  std::vector<std::unique_ptr<TableInst>> tables_;
+  std::vector<std::unique_ptr<MemoryInst>> memories_;
+  std::vector<std::unique_ptr<GlobalInst>> globals_;
+  std::vector<std::unique_ptr<ElemInst>> elems_;
+  std::vector<std::unique_ptr<DataInst>> datas_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+};
+
+/// Instantiates a validated module (exec/modules.rst: instantiation). `imports` are the
+/// external values for the module's imports, in import order (name resolution is the
+/// caller's). Errors: Unlinkable ("incompatible import type", or a count mismatch) and
+/// Uninstantiable (the trap message of a segment or the start function). After an
+/// Uninstantiable error, objects already written (table entries, memory bytes) stay written,
+/// as the spec requires.
+Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module,
+                              std::span<const Extern> imports);
+
+/// Invokes a function (exec/modules.rst: invocation). Argument count/types are checked;
+/// a mismatch is reported as a HostError trap. A trap leaves the store usable.
+CallResult call(Store& store, FuncInst* func, std::span<const Value> args);
+
+/// Import matching (valid/types.rst / exec/modules.rst: import subtyping): whether `actual`
+/// may be supplied for an import of `expected` type.
+bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const Module& module);
+
+/// Types of externs, for the embedder.
+const FuncType& func_type(const FuncInst& f);
+
+}  // namespace shard::rt

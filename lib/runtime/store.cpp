@@ -1,0 +1,111 @@
+// The store (exec/runtime.rst: store): owner of every runtime object, plus the execution
+// context (value stack, call depth) shared by all tiers.
+#include <sys/mman.h>
+
+#include <fmt/format.h>
+
+#include "runtime/runtime.h"
+
+namespace shard::rt {
+
+Store::Store(StoreConfig config, Tier* tier) : config_(config), tier_(tier) {
+  ctx_.store = this;
+  ctx_.max_depth = config_.max_call_depth;
+  size_t slots = std::max<size_t>(config_.value_stack_bytes / sizeof(Slot), 1024);
+  // Reserved lazily: untouched stack pages cost nothing.
+  void* p = mmap(nullptr, slots * sizeof(Slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) {
+    slots = 1024;
+    p = mmap(nullptr, slots * sizeof(Slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  }
+  if (p != MAP_FAILED) {
+    stack_mapping_ = p;
+    stack_mapping_size_ = slots * sizeof(Slot);
+    ctx_.stack_base = static_cast<Slot*>(p);
+    ctx_.stack_end = ctx_.stack_base + slots;
+  }
+  ctx_.stack_top = ctx_.stack_base;
+}
+
+Store::~Store() {
+  // Instances and functions first (they refer to the rest), then the stack mapping.
+  instances_.clear();
+  funcs_.clear();
+  if (stack_mapping_ != nullptr) munmap(stack_mapping_, stack_mapping_size_);
+}
+
+uint32_t Store::intern_type(const FuncType& type) {
+  std::string key;
+  key.reserve(type.params.size() + type.results.size() + 1);
+  for (ValType t : type.params) key.push_back(static_cast<char>(t));
+  key.push_back('|');
+  for (ValType t : type.results) key.push_back(static_cast<char>(t));
+  auto [it, inserted] = type_ids_.emplace(std::move(key), static_cast<uint32_t>(types_.size()));
+  if (inserted) types_.push_back(std::make_unique<FuncType>(type));
+  return it->second;
+}
+
+FuncInst* Store::alloc_func() {
+  funcs_.push_back(std::make_unique<FuncInst>());
+  return funcs_.back().get();
+}
+ElemInst* Store::alloc_elem() {
+  elems_.push_back(std::make_unique<ElemInst>());
+  return elems_.back().get();
+}
+DataInst* Store::alloc_data() {
+  datas_.push_back(std::make_unique<DataInst>());
+  return datas_.back().get();
+}
+Instance* Store::alloc_instance() {
+  instances_.push_back(std::make_unique<Instance>());
+  instances_.back()->store = this;
+  return instances_.back().get();
+}
+
+TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io);  // invoke.cpp
+
+FuncInst* Store::create_host_func(const FuncType& type, HostFunc fn) {
+  FuncInst* f = alloc_func();
+  f->type_id = intern_type(type);
+  f->type = types_[f->type_id].get();
+  f->host = std::move(fn);
+  f->entry = &host_entry;
+  f->nparams = static_cast<uint32_t>(type.params.size());
+  f->nresults = static_cast<uint32_t>(type.results.size());
+  return f;
+}
+
+GlobalInst* Store::create_global(const GlobalType& type, const Value& value) {
+  globals_.push_back(std::make_unique<GlobalInst>());
+  GlobalInst* g = globals_.back().get();
+  g->type = type;
+  g->value = value.to_slot();
+  return g;
+}
+
+TrapKind ExecContext::raise(TrapKind kind, std::string message) {
+  trap.kind = kind;
+  trap.message = message.empty() ? std::string(trap_message(kind)) : std::move(message);
+  trap.backtrace.clear();
+  return kind;
+}
+
+std::string Trap::to_string() const {
+  std::string s = message;
+  for (const Frame& f : backtrace) {
+    if (f.instance == nullptr) {
+      s += "\n  at <host>";
+      continue;
+    }
+    std::string name = f.func_name.empty() ? fmt::format("func[{}]", f.func_index) : f.func_name;
+    if (f.offset != SIZE_MAX) s += fmt::format("\n  at {} (offset 0x{:x})", name, f.offset);
+    else s += fmt::format("\n  at {}", name);
+  }
+  return s;
+}
+
+const FuncType& func_type(const FuncInst& f) { return *f.type; }
+
+}  // namespace shard::rt

@@ -1,0 +1,227 @@
+// The .wast script runner: executes the commands parse_script produced and counts outcomes.
+// Module-phase assertions (malformed/invalid) use the decoder, validator and text parser;
+// execution assertions use the runtime through the Session below.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "binary/decoder.h"
+#include "shard/wast.h"
+#include "text/wast.h"
+#include "text/wat.h"
+#include "valid/validator.h"
+#include "wast/session.h"
+
+namespace shard {
+
+namespace {
+
+using wast::Command;
+using wast::ModuleSource;
+
+const char* command_name(Command::Kind k) {
+  switch (k) {
+    case Command::Kind::Module: return "module";
+    case Command::Kind::ModuleInstance: return "module instance";
+    case Command::Kind::Register: return "register";
+    case Command::Kind::Action: return "action";
+    case Command::Kind::AssertReturn: return "assert_return";
+    case Command::Kind::AssertTrap: return "assert_trap";
+    case Command::Kind::AssertExhaustion: return "assert_exhaustion";
+    case Command::Kind::AssertException: return "assert_exception";
+    case Command::Kind::AssertMalformed: return "assert_malformed";
+    case Command::Kind::AssertInvalid: return "assert_invalid";
+    case Command::Kind::AssertUnlinkable: return "assert_unlinkable";
+    case Command::Kind::AssertUninstantiable: return "assert_trap";
+  }
+  return "command";
+}
+
+/// A module's bytes for the phase after text: text modules were encoded by the script
+/// parser (or carry the text error), quote modules are parsed here.
+Result<std::vector<uint8_t>> module_bytes(const ModuleSource& src) {
+  if (src.error) return *src.error;
+  if (src.form == ModuleSource::Form::Quote) return wat_to_binary(src.quote);
+  return src.bytes;
+}
+
+class Runner {
+ public:
+  Runner(std::string_view name, const WastOptions& opts) : name_(name), opts_(opts) {}
+
+  WastStats run(const wast::Script& script) {
+    for (const Command& cmd : script.commands) run_command(cmd);
+    return stats_;
+  }
+
+ private:
+  void pass(const Command& cmd) {
+    ++stats_.passed;
+    if (opts_.verbose && !opts_.quiet) fmt::print(opts_.out, "{}:{}: {} ok\n", name_, cmd.line, command_name(cmd.kind));
+  }
+  void fail(const Command& cmd, std::string_view why) {
+    ++stats_.failed;
+    if (!opts_.quiet) fmt::print(opts_.out, "{}:{}: {} FAILED: {}\n", name_, cmd.line, command_name(cmd.kind), why);
+  }
+  void skip(const Command& cmd, std::string_view why) {
+    ++stats_.skipped;
+    if (opts_.verbose && !opts_.quiet)
+      fmt::print(opts_.out, "{}:{}: {} skipped: {}\n", name_, cmd.line, command_name(cmd.kind), why);
+  }
+  /// Right phase, other words: still a pass, but worth knowing about.
+  void check_message(const Command& cmd, const Error& err) {
+    if (err.message.find(cmd.text) != std::string::npos) return;
+    ++stats_.message_mismatches;
+    if (opts_.verbose && !opts_.quiet)
+      fmt::print(opts_.out, "{}:{}: note: expected \"{}\", got \"{}\"\n", name_, cmd.line, cmd.text, err.to_string());
+  }
+
+  void run_command(const Command& cmd) {
+    switch (cmd.kind) {
+      case Command::Kind::Module: return define_module(cmd);
+      case Command::Kind::AssertMalformed: return assert_malformed(cmd);
+      case Command::Kind::AssertInvalid: return assert_invalid(cmd);
+      case Command::Kind::Register: {
+        if (auto r = session_.register_instance(cmd.text, cmd.name); !r) fail(cmd, r.error().message);
+        return;  // asserts nothing: not counted when it works
+      }
+      case Command::Kind::ModuleInstance: {
+        auto r = session_.instantiate_definition(cmd.name, cmd.definition);
+        if (!r) return r.error().kind == ErrorKind::Unsupported ? skip(cmd, r.error().message) : fail(cmd, r.error().to_string());
+        return pass(cmd);
+      }
+      case Command::Kind::AssertUnlinkable:
+      case Command::Kind::AssertUninstantiable: return assert_instantiation_fails(cmd);
+      case Command::Kind::Action:
+      case Command::Kind::AssertReturn:
+      case Command::Kind::AssertTrap:
+      case Command::Kind::AssertExhaustion:
+      case Command::Kind::AssertException: return run_action(cmd);
+    }
+  }
+
+  /// Decode + validate; on success hand the module to the session (instantiated unless it
+  /// is a `module definition`).
+  Result<std::shared_ptr<const Module>> load(const ModuleSource& src) {
+    auto bytes = module_bytes(src);
+    if (!bytes) return std::move(bytes).error();
+    auto module = load_module(std::move(bytes).value());
+    if (!module) return std::move(module).error();
+    return std::make_shared<const Module>(std::move(module).value());
+  }
+
+  void define_module(const Command& cmd) {
+    auto module = load(cmd.module);
+    if (!module) {
+      session_.forget_current();  // later commands must not silently use the previous module
+      return fail(cmd, fmt::format("module did not load: {} ({})", module.error().to_string(), to_string(module.error().kind)));
+    }
+    if (cmd.module.definition) {
+      session_.define(std::move(module).value(), cmd.module.name);
+      return pass(cmd);
+    }
+    auto inst = session_.instantiate(std::move(module).value(), cmd.module.name);
+    if (!inst) {
+      if (inst.error().kind == ErrorKind::Unsupported) return skip(cmd, inst.error().message);
+      return fail(cmd, fmt::format("instantiation failed: {}", inst.error().to_string()));
+    }
+    pass(cmd);
+  }
+
+  void assert_malformed(const Command& cmd) {
+    // Text errors and binary decoding errors are both "malformed"; a module that decodes
+    // but fails validation is not.
+    auto bytes = module_bytes(cmd.module);
+    if (!bytes) {
+      check_message(cmd, bytes.error());
+      return pass(cmd);
+    }
+    auto module = decode_module(std::move(bytes).value());
+    if (!module) {
+      check_message(cmd, module.error());
+      return pass(cmd);
+    }
+    auto valid = validate_module(*module);
+    if (!valid) return fail(cmd, fmt::format("expected malformed (\"{}\"), but decoded; invalid instead: {}", cmd.text, valid.error().to_string()));
+    fail(cmd, fmt::format("expected malformed (\"{}\"), but the module decoded and validated", cmd.text));
+  }
+
+  void assert_invalid(const Command& cmd) {
+    auto bytes = module_bytes(cmd.module);
+    if (!bytes) return fail(cmd, fmt::format("expected invalid (\"{}\"), but the text did not parse: {}", cmd.text, bytes.error().to_string()));
+    auto module = decode_module(std::move(bytes).value());
+    if (!module) return fail(cmd, fmt::format("expected invalid (\"{}\"), but malformed: {}", cmd.text, module.error().to_string()));
+    auto valid = validate_module(*module);
+    if (valid) return fail(cmd, fmt::format("expected invalid (\"{}\"), but the module validated", cmd.text));
+    check_message(cmd, valid.error());
+    pass(cmd);
+  }
+
+  void assert_instantiation_fails(const Command& cmd) {
+    auto module = load(cmd.module);
+    if (!module) return fail(cmd, fmt::format("module did not load: {}", module.error().to_string()));
+    auto inst = session_.instantiate(std::move(module).value(), std::nullopt, /*keep=*/false);
+    if (inst) return fail(cmd, fmt::format("expected instantiation to fail with \"{}\", but it succeeded", cmd.text));
+    const Error& err = inst.error();
+    if (err.kind == ErrorKind::Unsupported) return skip(cmd, err.message);
+    ErrorKind want = cmd.kind == Command::Kind::AssertUnlinkable ? ErrorKind::Unlinkable : ErrorKind::Uninstantiable;
+    if (err.kind != want)
+      return fail(cmd, fmt::format("expected {} (\"{}\"), got {}: {}", to_string(want), cmd.text, to_string(err.kind), err.to_string()));
+    check_message(cmd, err);
+    pass(cmd);
+  }
+
+  void run_action(const Command& cmd) {
+    wast::ActionOutcome out = session_.perform(cmd.action);
+    if (out.unsupported) return skip(cmd, out.error);
+    switch (cmd.kind) {
+      case Command::Kind::Action:
+        if (!out.error.empty()) return fail(cmd, out.error);
+        if (out.trapped) return fail(cmd, fmt::format("unexpected trap: {}", out.trap_message));
+        return pass(cmd);
+      case Command::Kind::AssertReturn: {
+        if (!out.error.empty()) return fail(cmd, out.error);
+        if (out.trapped) return fail(cmd, fmt::format("expected a return, got trap: {}", out.trap_message));
+        std::string why = wast::match_results(cmd.expected, out.results);
+        if (!why.empty()) return fail(cmd, why);
+        return pass(cmd);
+      }
+      case Command::Kind::AssertTrap:
+      case Command::Kind::AssertExhaustion: {
+        if (!out.error.empty()) return fail(cmd, out.error);
+        if (!out.trapped) return fail(cmd, fmt::format("expected trap \"{}\", got {}", cmd.text, wast::format_values(out.results)));
+        if (out.trap_message.find(cmd.text) == std::string::npos)
+          return fail(cmd, fmt::format("expected trap \"{}\", got trap \"{}\"", cmd.text, out.trap_message));
+        return pass(cmd);
+      }
+      default:
+        return skip(cmd, "exceptions are a Wasm 3.0 feature");
+    }
+  }
+
+  std::string name_;
+  const WastOptions& opts_;
+  WastStats stats_;
+  wast::Session session_;
+};
+
+}  // namespace
+
+Result<WastStats> run_wast(std::string_view text, std::string_view name, const WastOptions& options) {
+  auto script = wast::parse_script(text);
+  if (!script) return std::move(script).error();
+  Runner runner(name, options);
+  return runner.run(*script);
+}
+
+Result<WastStats> run_wast_file(const std::string& path, const WastOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorKind::Io, fmt::format("cannot read {}", path)};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return run_wast(ss.str(), path, options);
+}
+
+}  // namespace shard
