@@ -1,0 +1,11 @@
+// Shared by the benchmark kernels: built with clang --target=wasm32 -nostdlib, each exports
+// `run(n)` returning a checksum, so every engine can be checked to compute the same thing.
+#pragma once
+#include <stdint.h>
+#include <stddef.h>
+#define EXPORT(name) __attribute__((export_name(name)))
+static inline uint32_t mix32(uint32_t h, uint32_t v) {
+  h ^= v;
+  h *= 0x01000193u;
+  return h;
+}

@@ -1,0 +1,84 @@
+// Invocation (exec/modules.rst: invocation) and the host-function side of the calling
+// convention. Every trap comes back as a value; the store stays usable afterwards.
+#include <fmt/format.h>
+
+#include "runtime/runtime.h"
+
+namespace shard::rt {
+
+TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
+  if (ctx->depth >= ctx->max_depth) return ctx->raise(TrapKind::CallStackExhausted);
+  const FuncType& type = *f->type;
+  constexpr size_t kInline = 8;
+  Value args_inline[kInline], results_inline[kInline];
+  std::vector<Value> args_heap, results_heap;
+  Value* args = args_inline;
+  Value* results = results_inline;
+  if (type.params.size() > kInline) {
+    args_heap.resize(type.params.size());
+    args = args_heap.data();
+  }
+  if (type.results.size() > kInline) {
+    results_heap.resize(type.results.size());
+    results = results_heap.data();
+  }
+  for (size_t i = 0; i < type.params.size(); ++i) args[i] = Value::from_slot(type.params[i], io[i]);
+  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::default_of(type.results[i]);
+
+  HostCall hc{*ctx->store, ctx, nullptr, nullptr, {}};
+  ++ctx->depth;
+  TrapKind k = f->host(hc, args, results);
+  --ctx->depth;
+  if (k != TrapKind::None) {
+    ctx->raise(k, std::move(hc.message));
+    return k;
+  }
+  for (size_t i = 0; i < type.results.size(); ++i) io[i] = results[i].to_slot();
+  return TrapKind::None;
+}
+
+CallResult call(Store& store, FuncInst* func, std::span<const Value> args) {
+  CallResult out;
+  auto fail = [&](TrapKind kind, std::string msg) {
+    out.trap = Trap{kind, msg.empty() ? std::string(trap_message(kind)) : std::move(msg), {}};
+    return out;
+  };
+  if (func == nullptr) return fail(TrapKind::HostError, "call of a null function");
+  const FuncType& type = *func->type;
+  if (args.size() != type.params.size()) {
+    return fail(TrapKind::HostError,
+                fmt::format("wrong number of arguments: expected {}, got {}", type.params.size(), args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type != type.params[i]) return fail(TrapKind::HostError, "argument type mismatch");
+  }
+
+  ExecContext& ctx = store.exec();
+  if (ctx.reentry >= store.config().max_host_reentry) return fail(TrapKind::CallStackExhausted, {});
+  size_t n = std::max(type.params.size(), type.results.size());
+  Slot* io = ctx.stack_top;
+  if (io == nullptr || static_cast<size_t>(ctx.stack_end - io) < n + 1) {
+    return fail(TrapKind::CallStackExhausted, {});
+  }
+  for (size_t i = 0; i < args.size(); ++i) io[i] = args[i].to_slot();
+  Slot* saved_top = ctx.stack_top;
+  uint32_t saved_depth = ctx.depth;
+  ctx.stack_top = io + n;
+  ++ctx.reentry;
+  TrapKind k = func->entry(&ctx, func, io);
+  --ctx.reentry;
+  ctx.stack_top = saved_top;
+  ctx.depth = saved_depth;  // a trap may unwind without restoring it
+  if (k != TrapKind::None) {
+    out.trap = std::move(ctx.trap);
+    out.trap->kind = k;
+    if (out.trap->message.empty()) out.trap->message = std::string(trap_message(k));
+    ctx.trap = Trap{};
+    return out;
+  }
+  out.values.reserve(type.results.size());
+  for (size_t i = 0; i < type.results.size(); ++i) out.values.push_back(Value::from_slot(type.results[i], io[i]));
+  return out;
+}
+
+}  // namespace shard::rt
