@@ -144,7 +144,8 @@ inline V128 iavgr_u(V128 a, V128 b) {
 template <class U>
 inline V128 ishl(V128 a, uint32_t n) {
   const uint32_t k = n & (sizeof(U) * 8 - 1);
-  return map1<U, U>(a, [k](U x) { return U(Wide<sizeof(U)>(x) << k); });
+  // 8/16-bit lanes promote to int; x << k stays below 2^31 there (k < lane width), so no UB.
+  return map1<U, U>(a, [k](U x) { return U(x << k); });
 }
 template <class U>
 inline V128 ishr_u(V128 a, uint32_t n) {
