@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 namespace shard::binary {
 
@@ -46,6 +47,44 @@ class ModuleDecoder {
   explicit ModuleDecoder(Module& m) : m_(m), r_(m.bytes.data(), 0, m.bytes.size()) {}
 
   Result<void> run() {
+    auto r = run_sections();
+    if (!r && code_decoded_) {
+      if (auto e = body_error_before(r.error().offset)) return std::move(*e);
+    }
+    return r;
+  }
+
+ private:
+  /// Error path only. The spec decodes function bodies as part of the module, reading them
+  /// from the module's byte stream, so when a body's size field is too small its first
+  /// problem shows up inside the instructions, before whatever we found past the code
+  /// section. Scan the bodies syntactically the same way and report such an earlier error.
+  std::optional<Error> body_error_before(size_t limit) {
+    for (const Function& f : m_.functions) {
+      if (f.body_end == 0) break;
+      Reader r(m_.bytes.data(), f.body_offset, m_.bytes.size());
+      for (int depth = 1; depth > 0 && r.ok();) {
+        size_t at = r.pos();
+        uint8_t b = r.u8();
+        uint8_t prefix = 0;
+        uint32_t code = b;
+        if (b == 0xfc || b == 0xfd) prefix = b, code = r.u32();
+        if (r.failed()) break;
+        auto op = op_from_code(prefix, code);
+        if (!op) {
+          r.fail(at, illegal_opcode(prefix, code));
+          break;
+        }
+        if (*op == Op::Block || *op == Op::Loop || *op == Op::If) ++depth;
+        if (*op == Op::End) --depth;
+        skip_immediates(r, *op);
+      }
+      if (r.failed() && r.error().offset < limit) return r.take_error();
+    }
+    return std::nullopt;
+  }
+
+  Result<void> run_sections() {
     if (!header()) return r_.take_error();
     int last_rank = 0;
     bool saw_code = false;
@@ -70,6 +109,7 @@ class ModuleDecoder {
       if (r_.pos() != end) return fail(start, "section size mismatch");
     }
     // binary/modules.rst: the function and code sections must have the same length.
+    if (deferred_) return std::move(*deferred_);
     if (!saw_code && !m_.functions.empty())
       return fail(r_.pos(), "function and code section have inconsistent lengths");
     if (m_.data_count && !saw_data_ && *m_.data_count != 0)
@@ -77,7 +117,6 @@ class ModuleDecoder {
     return {};
   }
 
- private:
   Error fail(size_t offset, std::string message) {
     r_.fail(offset, std::move(message));
     return r_.take_error();
@@ -87,16 +126,12 @@ class ModuleDecoder {
     static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
     static constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
     const auto& b = m_.bytes;
-    // binary/modules.rst: magic then version. Check what is there before complaining about
-    // length, so a wrong magic is reported as such even in a short file.
-    for (size_t i = 0; i < 4; ++i) {
-      if (i >= b.size()) return r_.fail(i, "unexpected end");
-      if (b[i] != kMagic[i]) return r_.fail(0, "magic header not detected");
-    }
-    for (size_t i = 4; i < 8; ++i) {
-      if (i >= b.size()) return r_.fail(i, "unexpected end");
-      if (b[i] != kVersion[i - 4]) return r_.fail(4, "unknown binary version");
-    }
+    // binary/modules.rst: magic then version, each read as a 4-byte word (so a short file
+    // is "unexpected end" whatever its bytes).
+    if (b.size() < 4) return r_.fail(b.size(), "unexpected end");
+    if (std::memcmp(b.data(), kMagic, 4) != 0) return r_.fail(0, "magic header not detected");
+    if (b.size() < 8) return r_.fail(b.size(), "unexpected end");
+    if (std::memcmp(b.data() + 4, kVersion, 4) != 0) return r_.fail(4, "unknown binary version");
     r_.seek(8);
     return true;
   }
@@ -404,7 +439,12 @@ class ModuleDecoder {
     size_t at = r_.pos();
     uint32_t n = r_.len();
     if (r_.failed()) return false;
-    if (n != m_.functions.size()) return r_.fail(at, "function and code section have inconsistent lengths");
+    if (n != m_.functions.size()) {
+      // Reported after the remaining sections, as the spec interpreter does.
+      if (!deferred_) deferred_ = Error{ErrorKind::Malformed, "function and code section have inconsistent lengths", at};
+      r_.seek(section_end_);
+      return true;
+    }
     for (uint32_t i = 0; i < n && r_.ok(); ++i) {
       Function& f = m_.functions[i];
       f.code_offset = r_.pos();
@@ -433,6 +473,7 @@ class ModuleDecoder {
       }
       f.body_offset = r_.pos();
       f.body_end = end;
+      code_decoded_ = true;
       if (f.body_offset > end) return r_.fail(start, "section size mismatch");
       if (end > m_.bytes.size()) return r_.fail(start, std::string(kUnexpectedEnd));
       r_.seek(end);
@@ -474,6 +515,8 @@ class ModuleDecoder {
   Reader r_;
   size_t section_end_ = 0;
   bool saw_data_ = false;
+  std::optional<Error> deferred_;
+  bool code_decoded_ = false;
 };
 
 }  // namespace
@@ -562,12 +605,16 @@ bool read_const_expr(Reader& r, ConstExpr& out) {
   }
 }
 
+}  // namespace shard::binary
+
+namespace shard {
+
 Result<Module> decode_module(std::vector<uint8_t> bytes) {
   Module m;
   m.bytes = std::move(bytes);
-  ModuleDecoder d(m);
+  binary::ModuleDecoder d(m);
   if (auto r = d.run(); !r) return std::move(r).error();
   return m;
 }
 
-}  // namespace shard::binary
+}  // namespace shard

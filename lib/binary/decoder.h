@@ -19,9 +19,6 @@ namespace shard::binary {
 /// 2^32 - 1, is reported as "too many locals" as well). Matches the JS embedding's limit.
 inline constexpr uint64_t kMaxFunctionLocals = 50000;
 
-/// Decodes a whole module; the Module keeps `bytes`.
-Result<Module> decode_module(std::vector<uint8_t> bytes);
-
 /// Decodes a constant expression (binary/instructions.rst: Expressions) up to and including
 /// its `end`. Any instruction is accepted syntactically (non-constant ones are recorded
 /// with their opcode and rejected by the validator, "constant expression required");
@@ -32,3 +29,11 @@ bool read_const_expr(Reader& r, ConstExpr& out);
 bool skip_immediates(Reader& r, Op op);
 
 }  // namespace shard::binary
+
+namespace shard {
+
+/// Decodes a whole module; the Module keeps `bytes`. Does not validate (see
+/// valid/validator.h: validate_module, load_module).
+Result<Module> decode_module(std::vector<uint8_t> bytes);
+
+}  // namespace shard

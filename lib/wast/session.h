@@ -11,6 +11,10 @@
 #include "shard/result.h"
 #include "text/wast.h"
 
+namespace shard::rt {
+class Tier;
+}
+
 namespace shard::wast {
 
 struct ActionOutcome {
@@ -21,9 +25,11 @@ struct ActionOutcome {
   std::vector<Value> results;
 };
 
+
 class Session {
  public:
-  Session();
+  /// Without a tier, modules are only validated and actions are skipped.
+  explicit Session(rt::Tier* tier);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -41,6 +47,7 @@ class Session {
   void forget_current();
 
   ActionOutcome perform(const Action& action);
+  bool can_execute() const;
 
  private:
   struct Impl;

@@ -1,0 +1,681 @@
+// The one function-body decoder (see visitor.h for the contract with its consumers).
+//
+// BodyDecoder<V> walks a body once: it decodes each opcode through the opcode table
+// (op_from_code), reads the immediates by their Imm kind, keeps the operand and control
+// stacks of the spec's validation algorithm (appendix/algorithm.rst) and calls the visitor
+// with every instruction already typed. Instructions with fixed typing are checked from
+// the table's P0..P2/R columns; the Special ones are typed by hand below.
+//
+// Usage: construct once per module (it precomputes the declared function references and
+// keeps its stacks between functions, so nothing is allocated per instruction), then call
+// decode_function(i) for each defined function i. Or call the free decode_function().
+//
+// Details of the hooks beyond visitor.h:
+//   - The function frame (FrameKind::Function) has empty sig.params (parameters are locals,
+//     not operands) and the function's results as sig.results.
+//   - on_else is called after the then-arm's results were checked, while the frame still has
+//     kind If and `unreachable` tells whether the then-arm's end is reachable; afterwards
+//     the frame becomes FrameKind::Else with the block's params pushed again.
+//   - on_end is called after the results were checked and before the frame is popped.
+//   - Block signatures point into Module::types or static storage, never into the frame,
+//     so they stay valid when the control stack grows.
+//
+// Errors: byte-level problems are ErrorKind::Malformed, typing problems ErrorKind::Invalid,
+// both with the offset of the offending instruction and the spec interpreter's wording
+// followed by the function index ("type mismatch in function 3 at i32.add: ...").
+#pragma once
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "binary/reader.h"
+#include "module.h"
+#include "shard/result.h"
+#include "types.h"
+#include "valid/visitor.h"
+
+namespace shard {
+
+/// For each function index, 1 if the function may be named by ref.func inside a function
+/// body: it occurs in the module outside the functions (exports, global initialisers,
+/// element segments). valid/modules.rst: C.refs. Defined in validator.cpp.
+std::vector<uint8_t> declared_function_refs(const Module& m);
+
+namespace body_detail {
+
+inline constexpr ValType kSingleTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                           ValType::V128, ValType::FuncRef, ValType::ExternRef};
+
+/// A static one-element span for a value type, so a block's signature never points into a
+/// control frame that may move when the control stack grows.
+inline std::span<const ValType> single(ValType t) {
+  for (const ValType& s : kSingleTypes)
+    if (s == t) return {&s, 1};
+  return {};
+}
+
+/// Opcode -> Op lookup built at compile time from the opcode table: the same mapping as
+/// op_from_code, but inline in the decoder's hot loop (it was a third of validation time).
+struct OpLookup {
+  static constexpr uint16_t kNone = 0xffff;
+  std::array<uint16_t, 256> single{};
+  std::array<uint16_t, 32> fc{};
+  std::array<uint16_t, 256> fd{};
+};
+
+inline constexpr OpLookup make_op_lookup() {
+  OpLookup t;
+  t.single.fill(OpLookup::kNone);
+  t.fc.fill(OpLookup::kNone);
+  t.fd.fill(OpLookup::kNone);
+  for (size_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& oi = kOpInfo[i];
+    if (oi.prefix == 0) t.single[oi.code] = static_cast<uint16_t>(i);
+    else if (oi.prefix == 0xfc) t.fc[oi.code] = static_cast<uint16_t>(i);
+    else t.fd[oi.code] = static_cast<uint16_t>(i);
+  }
+  return t;
+}
+
+inline constexpr OpLookup kOpLookup = make_op_lookup();
+
+/// kNone when the code is not a Wasm 2.0 instruction.
+inline uint16_t lookup_op(uint8_t prefix, uint32_t code) {
+  if (prefix == 0) return kOpLookup.single[code & 0xff];
+  if (prefix == 0xfc) return code < kOpLookup.fc.size() ? kOpLookup.fc[code] : OpLookup::kNone;
+  return code < kOpLookup.fd.size() ? kOpLookup.fd[code] : OpLookup::kNone;
+}
+
+}  // namespace body_detail
+
+template <class V>
+class BodyDecoder {
+ public:
+  using Control = typename V::Control;
+  using Frame = ControlFrame<Control>;
+
+  BodyDecoder(const Module& m, V& visitor) : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0) {
+    declared_ = declared_function_refs(m);
+  }
+  BodyDecoder(const Module& m, V& visitor, std::vector<uint8_t> declared)
+      : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0), declared_(std::move(declared)) {}
+
+  /// Decodes and validates defined function `defined_index` (not counting imports).
+  Result<void> decode_function(uint32_t defined_index) {
+    if (defined_index >= m_.functions.size()) return Error{ErrorKind::Invalid, "unknown function", SIZE_MAX};
+    const Function& f = m_.functions[defined_index];
+    func_index_ = m_.num_imported_funcs + defined_index;
+    r_ = binary::Reader(m_.bytes.data(), f.body_offset, f.body_end);
+    failed_ = false;
+    if (f.type_index >= m_.types.size())
+      return Error{ErrorKind::Invalid, fmt::format("unknown type {}", f.type_index), f.code_offset};
+    const FuncType& ft = m_.types[f.type_index];
+    locals_.assign(ft.params.begin(), ft.params.end());
+    locals_.insert(locals_.end(), f.locals.begin(), f.locals.end());
+    vals_.clear();
+    ctrls_.clear();
+
+    FunctionInfo fi;
+    fi.module = &m_;
+    fi.func_index = func_index_;
+    fi.type = &ft;
+    fi.locals = locals_;
+    v_.begin_function(fi);
+
+    Frame fn;
+    fn.kind = FrameKind::Function;
+    fn.sig.results = ft.results;
+    fn.offset = f.body_offset;
+    ctrls_.push_back(fn);
+
+    while (!ctrls_.empty()) {
+      if (r_.at_end()) {
+        op_known_ = false;
+        // A body must end with the `end` of its function frame (binary/modules.rst: Code).
+        malformed(r_.pos(), fmt::format("{}: END opcode expected before the end of the function body "
+                                        "(section size mismatch)", binary::kUnexpectedEnd));
+        return std::move(error_);
+      }
+      if (!step()) return std::move(error_);
+    }
+    if (!r_.at_end()) {
+      op_known_ = false;
+      malformed(r_.pos(), "section size mismatch: code after the final end of the function");
+      return std::move(error_);
+    }
+    v_.end_function();
+    return {};
+  }
+
+ private:
+  // ---- errors -------------------------------------------------------------------------
+
+  bool fail(ErrorKind kind, size_t offset, std::string msg) {
+    if (!failed_) {
+      failed_ = true;
+      error_ = op_known_ ? Error{kind, fmt::format("{} in function {} at {}", msg, func_index_, info(instr_.op).name),
+                                 offset}
+                         : Error{kind, fmt::format("{} in function {}", msg, func_index_), offset};
+    }
+    return false;
+  }
+  bool invalid(std::string msg) { return fail(ErrorKind::Invalid, instr_.offset, std::move(msg)); }
+  bool malformed(size_t offset, std::string msg) { return fail(ErrorKind::Malformed, offset, std::move(msg)); }
+  /// Moves a reader error (always malformed) into ours.
+  bool reader_failed() {
+    Error e = r_.take_error();
+    return malformed(e.offset, std::move(e.message));
+  }
+  bool mismatch(ValType expected, ValType found) {
+    if (found == ValType::Bot) return invalid(fmt::format("type mismatch: expected {}, but the stack is empty",
+                                                          to_string(expected)));
+    return invalid(fmt::format("type mismatch: expected {}, found {}", to_string(expected), to_string(found)));
+  }
+
+  // ---- operand stack (appendix/algorithm.rst) -----------------------------------------
+
+  bool reachable() const { return !ctrls_.back().unreachable; }
+  uint32_t height() const { return static_cast<uint32_t>(vals_.size()); }
+  void push(ValType t) { vals_.push_back(t); }
+  void push(std::span<const ValType> ts) { vals_.insert(vals_.end(), ts.begin(), ts.end()); }
+
+  /// Pops any value; Bot on the polymorphic stack of unreachable code.
+  bool pop_any(ValType& out) {
+    const Frame& c = ctrls_.back();
+    if (vals_.size() == c.height) {
+      out = ValType::Bot;
+      if (c.unreachable) return true;
+      return invalid("type mismatch: expected a value, but the stack is empty");
+    }
+    out = vals_.back();
+    vals_.pop_back();
+    return true;
+  }
+  bool pop(ValType expect) {
+    const Frame& c = ctrls_.back();
+    ValType t = ValType::Bot;
+    if (vals_.size() > c.height) {
+      t = vals_.back();
+      vals_.pop_back();
+    } else if (!c.unreachable) {
+      return mismatch(expect, ValType::Bot);
+    }
+    if (t != expect && t != ValType::Bot && expect != ValType::Bot) return mismatch(expect, t);
+    return true;
+  }
+  bool pop(std::span<const ValType> ts) {
+    for (size_t i = ts.size(); i-- > 0;)
+      if (!pop(ts[i])) return false;
+    return true;
+  }
+  /// The top of the stack holds exactly `ts` above the frame's height (valid/instructions.rst:
+  /// the end of a block), allowing the polymorphic bottom of unreachable code.
+  bool pop_exact(std::span<const ValType> ts) {
+    if (!pop(ts)) return false;
+    if (vals_.size() != ctrls_.back().height)
+      return invalid(fmt::format("type mismatch: {} extra value(s) on the stack at the end of the block",
+                                 vals_.size() - ctrls_.back().height));
+    return true;
+  }
+  /// Checks that the top of the stack matches `ts` without changing it (br_table's
+  /// push_vals(pop_vals(...)) has no other effect).
+  bool check_top(std::span<const ValType> ts) {
+    const Frame& c = ctrls_.back();
+    size_t avail = vals_.size() - c.height;
+    for (size_t i = 0; i < ts.size(); ++i) {
+      size_t depth = ts.size() - i;  // 1 = top
+      if (depth > avail) {
+        if (c.unreachable) continue;
+        return mismatch(ts[i], ValType::Bot);
+      }
+      ValType t = vals_[vals_.size() - depth];
+      if (t != ts[i] && t != ValType::Bot) return mismatch(ts[i], t);
+    }
+    return true;
+  }
+  void set_unreachable() {
+    Frame& c = ctrls_.back();
+    vals_.resize(c.height);
+    c.unreachable = true;
+  }
+
+  // ---- immediates (binary/instructions.rst) -------------------------------------------
+
+  bool zero_byte() {
+    size_t at = r_.pos();
+    uint8_t b = r_.u8();
+    if (r_.failed()) return reader_failed();
+    if (b != 0) return malformed(at, "zero byte expected");
+    return true;
+  }
+
+  bool block_type() {
+    size_t at = r_.pos();
+    int64_t v = r_.s33();
+    if (r_.failed()) return reader_failed();
+    sig_ = BlockSig{};
+    single_ = ValType::Bot;
+    if (v == -64) return true;  // 0x40: []
+    if (v < 0) {
+      auto t = v > -64 ? val_type_from_byte(static_cast<uint8_t>(v & 0x7f)) : std::nullopt;
+      if (!t) return malformed(at, "malformed value type");
+      single_ = *t;
+      sig_.results = body_detail::single(*t);
+      return true;
+    }
+    if (static_cast<uint64_t>(v) >= m_.types.size()) return invalid(fmt::format("unknown type {}", v));
+    instr_.index = static_cast<uint32_t>(v);
+    sig_.params = m_.types[v].params;
+    sig_.results = m_.types[v].results;
+    return true;
+  }
+
+  bool memarg(const OpInfo& oi) {
+    instr_.align = r_.u32();
+    instr_.offset_imm = r_.u64();
+    if (r_.failed()) return reader_failed();
+    // Wasm 2.0 offsets are u32 (binary/instructions.rst: memarg).
+    if (instr_.offset_imm > UINT32_MAX) return malformed(instr_.offset, "integer too large");
+    if (m_.num_memories() == 0) return invalid("unknown memory 0");
+    // valid/instructions.rst: 2^align must not be larger than the access width.
+    if (instr_.align > oi.aux) return invalid("alignment must not be larger than natural");
+    return true;
+  }
+
+  bool lane(uint32_t count) {
+    instr_.lane = r_.u8();
+    if (r_.failed()) return reader_failed();
+    if (instr_.lane >= count) return invalid(fmt::format("invalid lane index {}", instr_.lane));
+    return true;
+  }
+
+  bool data_index() {
+    // binary/modules.rst: memory.init and data.drop need the data count section.
+    if (!m_.data_count) return malformed(instr_.offset, "data count section required");
+    if (instr_.index >= *m_.data_count) return invalid(fmt::format("unknown data segment {}", instr_.index));
+    return true;
+  }
+
+  bool read_immediates(const OpInfo& oi) {
+    switch (oi.imm) {
+      case Imm::None: return true;
+      case Imm::Block: return block_type();
+      case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table: case Imm::Elem:
+        instr_.index = r_.u32();
+        break;
+      case Imm::Data:
+        instr_.index = r_.u32();
+        if (r_.failed()) return reader_failed();
+        return data_index();
+      case Imm::BrTable: {
+        uint32_t n = r_.len();
+        if (r_.failed()) return reader_failed();
+        targets_.resize(size_t{n} + 1);
+        for (uint32_t i = 0; i <= n; ++i) targets_[i] = r_.u32();
+        instr_.targets = targets_;
+        break;
+      }
+      case Imm::CallIndirect: case Imm::TableInit: case Imm::TableCopy:
+        instr_.index = r_.u32();
+        instr_.index2 = r_.u32();
+        break;
+      case Imm::Memory:
+        if (!zero_byte()) return false;
+        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        return true;
+      case Imm::MemoryInit:
+        instr_.index = r_.u32();
+        if (r_.failed()) return reader_failed();
+        if (!zero_byte() || !data_index()) return false;
+        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        return true;
+      case Imm::MemoryCopy:
+        if (!zero_byte() || !zero_byte()) return false;
+        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        return true;
+      case Imm::MemArg: return memarg(oi);
+      case Imm::MemArgLane: return memarg(oi) && lane(16u >> oi.aux);
+      case Imm::Lane: return lane(oi.aux);
+      case Imm::RefType: {
+        size_t at = r_.pos();
+        uint8_t b = r_.u8();
+        if (r_.failed()) return reader_failed();
+        if (b != 0x70 && b != 0x6f) return malformed(at, "malformed reference type");
+        instr_.type = static_cast<ValType>(b);
+        return true;
+      }
+      case Imm::SelectT: {
+        uint32_t n = r_.len();
+        if (r_.failed()) return reader_failed();
+        for (uint32_t i = 0; i < n; ++i) {
+          size_t at = r_.pos();
+          uint8_t b = r_.u8();
+          if (r_.failed()) return reader_failed();
+          auto t = val_type_from_byte(b);
+          if (!t) return malformed(at, "malformed value type");
+          instr_.type = *t;
+        }
+        // valid/instructions.rst: select t* requires exactly one type.
+        if (n != 1) return invalid("invalid result arity");
+        return true;
+      }
+      case Imm::I32: {
+        int64_t v = r_.s32();
+        std::memcpy(instr_.bytes.data(), &v, 8);
+        break;
+      }
+      case Imm::I64: {
+        int64_t v = r_.s64();
+        std::memcpy(instr_.bytes.data(), &v, 8);
+        break;
+      }
+      case Imm::F32: r_.bytes(instr_.bytes.data(), 4); break;
+      case Imm::F64: r_.bytes(instr_.bytes.data(), 8); break;
+      case Imm::V128: r_.bytes(instr_.bytes.data(), 16); break;
+      case Imm::Shuffle:
+        if (!r_.bytes(instr_.bytes.data(), 16)) return reader_failed();
+        for (uint8_t b : instr_.bytes)
+          if (b >= 32) return invalid(fmt::format("invalid lane index {}", b));
+        return true;
+    }
+    if (r_.failed()) return reader_failed();
+    return true;
+  }
+
+  // ---- instructions -------------------------------------------------------------------
+
+  bool step() {
+    size_t at = r_.pos();
+    uint8_t b = r_.u8();
+    uint8_t prefix = 0;
+    uint32_t code = b;
+    op_known_ = false;
+    if (b == 0xfc || b == 0xfd) {
+      prefix = b;
+      code = r_.u32();
+      if (r_.failed()) return reader_failed();
+    }
+    instr_ = Instr{};
+    instr_.offset = at;
+    instr_.height = height();
+    uint16_t id = body_detail::lookup_op(prefix, code);
+    op_known_ = id != body_detail::OpLookup::kNone;
+    if (!op_known_) {
+      return prefix ? malformed(at, fmt::format("illegal opcode {:x} {:x}", prefix, code))
+                    : malformed(at, fmt::format("illegal opcode {:x}", code));
+    }
+    instr_.op = static_cast<Op>(id);
+    const OpInfo& oi = kOpInfo[id];
+    if (!read_immediates(oi)) return false;
+    if (!oi.special()) return fixed(oi);
+    return special();
+  }
+
+  /// Instructions whose typing is in the table (valid/instructions.rst: numeric, vector,
+  /// memory instructions).
+  bool fixed(const OpInfo& oi) {
+    int n = oi.param_count();
+    const Frame& c = ctrls_.back();
+    bool fast = vals_.size() >= c.height + n;
+    for (int i = 0; fast && i < n; ++i)
+      fast = vals_[vals_.size() - n + i] == to_val_type(oi.params[i]);
+    if (fast) {
+      vals_.resize(vals_.size() - n);
+    } else {
+      for (int i = n; i-- > 0;)
+        if (!pop(to_val_type(oi.params[i]))) return false;
+    }
+    if (oi.result != OpType::None) push(to_val_type(oi.result));
+    if (reachable()) v_.on_op(instr_);
+    return true;
+  }
+
+  Frame& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  bool check_label(uint32_t depth) {
+    if (depth >= ctrls_.size()) return invalid(fmt::format("unknown label {}", depth));
+    return true;
+  }
+
+  bool push_frame(FrameKind kind) {
+    Frame f;
+    f.kind = kind;
+    f.sig = sig_;
+    f.single_result = single_;
+    f.offset = instr_.offset;
+    f.reachable_on_entry = reachable();
+    f.height = height();
+    ctrls_.push_back(f);
+    push(sig_.params);
+    return true;
+  }
+
+  bool table_index(uint32_t idx) {
+    if (idx >= m_.num_tables()) return invalid(fmt::format("unknown table {}", idx));
+    return true;
+  }
+
+  bool special() {
+    using enum Op;
+    const bool live = reachable();
+    switch (instr_.op) {
+      case Unreachable:
+        if (live) v_.on_op(instr_);
+        set_unreachable();
+        return true;
+      case Block: case Loop:
+        if (!pop(sig_.params)) return false;
+        push_frame(instr_.op == Block ? FrameKind::Block : FrameKind::Loop);
+        if (instr_.op == Block) v_.on_block(instr_, ctrls_.back());
+        else v_.on_loop(instr_, ctrls_.back());
+        return true;
+      case If:
+        if (!pop(ValType::I32) || !pop(sig_.params)) return false;
+        push_frame(FrameKind::If);
+        v_.on_if(instr_, ctrls_.back());
+        return true;
+      case Else: {
+        Frame& c = ctrls_.back();
+        if (c.kind != FrameKind::If) return malformed(instr_.offset, "END opcode expected (else without if)");
+        if (!pop_exact(c.sig.results)) return false;
+        v_.on_else(instr_, c);
+        c.kind = FrameKind::Else;
+        c.unreachable = false;
+        push(c.sig.params);
+        return true;
+      }
+      case End: {
+        Frame& c = ctrls_.back();
+        if (!pop_exact(c.sig.results)) return false;
+        // valid/instructions.rst: an `if` without `else` must leave its params as results.
+        if (c.kind == FrameKind::If && !std::equal(c.sig.params.begin(), c.sig.params.end(),
+                                                   c.sig.results.begin(), c.sig.results.end()))
+          return invalid("type mismatch: if without else must have matching parameter and result types");
+        v_.on_end(instr_, c);
+        std::span<const ValType> results = c.sig.results;
+        ctrls_.pop_back();
+        if (!ctrls_.empty()) push(results);
+        return true;
+      }
+      case Br: {
+        if (!check_label(instr_.index) || !pop(label(instr_.index).label_types())) return false;
+        if (live) v_.on_br(instr_, label(instr_.index));
+        set_unreachable();
+        return true;
+      }
+      case BrIf: {
+        if (!check_label(instr_.index) || !pop(ValType::I32)) return false;
+        auto ts = label(instr_.index).label_types();
+        if (!pop(ts)) return false;
+        push(ts);
+        if (live) v_.on_br_if(instr_, label(instr_.index));
+        return true;
+      }
+      case BrTable: {
+        if (!pop(ValType::I32)) return false;
+        uint32_t dflt = instr_.targets.back();
+        if (!check_label(dflt)) return false;
+        size_t arity = label(dflt).label_types().size();
+        for (uint32_t t : instr_.targets) {
+          if (!check_label(t)) return false;
+          auto ts = label(t).label_types();
+          if (ts.size() != arity) return invalid("type mismatch: br_table targets have different arities");
+          if (!check_top(ts)) return false;
+        }
+        if (live) v_.on_br_table(instr_, ctrls_);
+        set_unreachable();
+        return true;
+      }
+      case Return:
+        if (!pop(ctrls_.front().sig.results)) return false;
+        if (live) v_.on_return(instr_);
+        set_unreachable();
+        return true;
+      case Call: {
+        if (instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
+        uint32_t ti = m_.func_type_indices[instr_.index];
+        if (ti >= m_.types.size()) return invalid(fmt::format("unknown type {}", ti));
+        const FuncType& ft = m_.types[ti];
+        if (!pop(ft.params)) return false;
+        push(ft.results);
+        break;
+      }
+      case CallIndirect: {
+        if (!table_index(instr_.index2)) return false;
+        if (m_.all_tables[instr_.index2].elem != ValType::FuncRef)
+          return invalid("type mismatch: call_indirect needs a funcref table");
+        if (instr_.index >= m_.types.size()) return invalid(fmt::format("unknown type {}", instr_.index));
+        const FuncType& ft = m_.types[instr_.index];
+        if (!pop(ValType::I32) || !pop(ft.params)) return false;
+        push(ft.results);
+        break;
+      }
+      case RefNull: push(instr_.type); break;
+      case RefIsNull: {
+        ValType t;
+        if (!pop_any(t)) return false;
+        if (t != ValType::Bot && !is_ref(t))
+          return invalid(fmt::format("type mismatch: expected a reference, found {}", to_string(t)));
+        instr_.type = t;
+        push(ValType::I32);
+        break;
+      }
+      case RefFunc:
+        if (instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
+        // valid/instructions.rst: ref.func x requires x in C.refs.
+        if (!declared_[instr_.index]) return invalid(fmt::format("undeclared function reference {}", instr_.index));
+        push(ValType::FuncRef);
+        break;
+      case Drop: {
+        ValType t;
+        if (!pop_any(t)) return false;
+        instr_.type = t;
+        break;
+      }
+      case Select: {
+        // valid/instructions.rst: select without types only for numeric and vector operands.
+        ValType t1, t2;
+        if (!pop(ValType::I32) || !pop_any(t1) || !pop_any(t2)) return false;
+        if (is_ref(t1) || is_ref(t2))
+          return invalid("type mismatch: select without a type needs numeric or vector operands");
+        if (t1 != t2 && t1 != ValType::Bot && t2 != ValType::Bot) return mismatch(t1, t2);
+        instr_.type = t1 == ValType::Bot ? t2 : t1;
+        push(instr_.type);
+        break;
+      }
+      case SelectT:
+        if (!pop(ValType::I32) || !pop(instr_.type) || !pop(instr_.type)) return false;
+        push(instr_.type);
+        break;
+      case LocalGet: case LocalSet: case LocalTee: {
+        if (instr_.index >= locals_.size()) return invalid(fmt::format("unknown local {}", instr_.index));
+        ValType t = instr_.type = locals_[instr_.index];
+        if (instr_.op == LocalGet) push(t);
+        else if (!pop(t)) return false;
+        if (instr_.op == LocalTee) push(t);
+        break;
+      }
+      case GlobalGet: case GlobalSet: {
+        if (instr_.index >= m_.num_globals()) return invalid(fmt::format("unknown global {}", instr_.index));
+        const GlobalType& g = m_.all_globals[instr_.index];
+        instr_.type = g.type;
+        if (instr_.op == GlobalGet) {
+          push(g.type);
+        } else {
+          if (!g.mut) return invalid(fmt::format("global is immutable: global {}", instr_.index));
+          if (!pop(g.type)) return false;
+        }
+        break;
+      }
+      case TableGet: case TableSet: case TableGrow: case TableSize: case TableFill: {
+        if (!table_index(instr_.index)) return false;
+        ValType t = instr_.type = m_.all_tables[instr_.index].elem;
+        bool ok = true;
+        switch (instr_.op) {
+          case TableGet: ok = pop(ValType::I32); push(t); break;
+          case TableSet: ok = pop(t) && pop(ValType::I32); break;
+          case TableGrow: ok = pop(ValType::I32) && pop(t); push(ValType::I32); break;
+          case TableSize: push(ValType::I32); break;
+          default: ok = pop(ValType::I32) && pop(t) && pop(ValType::I32); break;
+        }
+        if (!ok) return false;
+        break;
+      }
+      case TableInit: {
+        if (instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
+        if (!table_index(instr_.index2)) return false;
+        instr_.type = m_.all_tables[instr_.index2].elem;
+        if (m_.elems[instr_.index].type != instr_.type) return mismatch(instr_.type, m_.elems[instr_.index].type);
+        if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
+        break;
+      }
+      case ElemDrop:
+        if (instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
+        break;
+      case TableCopy: {
+        if (!table_index(instr_.index) || !table_index(instr_.index2)) return false;
+        instr_.type = m_.all_tables[instr_.index].elem;
+        ValType src = m_.all_tables[instr_.index2].elem;
+        if (src != instr_.type) return mismatch(instr_.type, src);
+        if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
+        break;
+      }
+      default:
+        return invalid("internal error: special instruction without typing rule");
+    }
+    if (live) v_.on_op(instr_);
+    return true;
+  }
+
+  const Module& m_;
+  V& v_;
+  binary::Reader r_;
+  std::vector<uint8_t> declared_;
+  uint32_t func_index_ = 0;
+
+  std::vector<ValType> vals_;
+  std::vector<Frame> ctrls_;
+  std::vector<ValType> locals_;
+  std::vector<uint32_t> targets_;
+  Instr instr_;
+  BlockSig sig_;
+  ValType single_ = ValType::Bot;
+
+  bool failed_ = false;
+  bool op_known_ = false;  ///< whether instr_.op names the instruction being decoded
+  Error error_;
+};
+
+/// Decodes one defined function with a fresh decoder (convenience; for many functions keep
+/// one BodyDecoder so its stacks are reused).
+template <class V>
+Result<void> decode_function(const Module& m, uint32_t defined_index, V& visitor) {
+  BodyDecoder<V> d(m, visitor);
+  return d.decode_function(defined_index);
+}
+
+}  // namespace shard
