@@ -20,6 +20,21 @@ struct TextError {
   Error error;
 };
 
+/// Keywords of the text grammar that are no instruction (types, field and script keywords).
+/// Misplaced, they are a syntax error; any other unknown keyword is an unknown operator.
+inline bool is_syntax_keyword(std::string_view kw) {
+  static constexpr std::string_view kWords[] = {
+      "type",    "param",   "result", "local",  "then",     "else",      "item",    "offset",  "export",
+      "import",  "mut",     "func",   "elem",   "data",     "table",     "memory",  "global",  "start",
+      "declare", "module",  "i32",    "i64",    "f32",      "f64",       "v128",    "funcref", "externref",
+      "extern",  "i8x16",   "i16x8",  "i32x4",  "i64x2",    "f32x4",     "f64x2",   "inf",     "nan",
+      "binary",  "quote",   "definition", "instance", "nan:canonical", "nan:arithmetic", "end"};
+  for (std::string_view w : kWords) {
+    if (kw == w) return true;
+  }
+  return kw.starts_with("offset=") || kw.starts_with("align=") || kw.starts_with("nan:0x");
+}
+
 class Cursor {
  public:
   Cursor(const std::vector<Token>& toks, size_t pos) : toks_(toks), pos_(pos) {}
@@ -53,6 +68,8 @@ class Cursor {
     const Token& t = peek();
     if (t.kind == TokenKind::Reserved) fail(t, "unknown operator");
     if (t.kind == TokenKind::Eof) fail(t, "unexpected end of input");
+    if (t.kind == TokenKind::Keyword && !is_syntax_keyword(t.text) && !op_from_name(t.text))
+      fail(t, "unknown operator " + std::string(t.text));
     fail(t, "unexpected token");
   }
 
@@ -105,10 +122,19 @@ class Cursor {
     return s;
   }
 
-  bool at_nat() const { return at(TokenKind::Number) && peek().text[0] != '+' && peek().text[0] != '-'; }
+  bool at_nat(size_t ahead = 0) const {
+    return at(TokenKind::Number, ahead) && peek(ahead).text[0] != '+' && peek(ahead).text[0] != '-';
+  }
 
   uint64_t number_result(const Token& t, NumStatus st, uint64_t v) const {
-    if (st == NumStatus::Malformed) fail(t, t.kind == TokenKind::Keyword ? "unexpected token" : "unknown operator");
+    // A literal of the wrong form (a sign or fraction where a nat belongs) is a syntax error;
+    // anything that is no literal at all is a reserved token.
+    if (st == NumStatus::Malformed) {
+      bool syntax = t.kind == TokenKind::Keyword
+                        ? op_from_name(t.text).has_value() || t.text == "nan:canonical" || t.text == "nan:arithmetic"
+                                                 : parse_f64(t.text).status != NumStatus::Malformed;
+      fail(t, syntax ? "unexpected token" : "unknown operator");
+    }
     if (st == NumStatus::OutOfRange) fail(t, "constant out of range");
     return v;
   }

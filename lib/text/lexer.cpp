@@ -178,6 +178,8 @@ class Lexer {
         if (!lex_string(str)) return false;
       } else if (is_idchar(c)) {
         advance();
+      } else if (c == ';' && peek(1) == ';') {
+        break;  // a line comment ends the token
       } else if (is_reserved_char(c)) {
         reserved_chars = true;
         advance();

@@ -65,6 +65,7 @@ struct ModuleSource {
   std::vector<uint8_t> bytes;
   std::optional<Error> error;
   std::string quote;  ///< Quote: concatenated strings, parsed at run time
+  uint32_t line = 0;  ///< 1-based line of the `(module` token (added by the text parser)
 };
 
 struct Command {

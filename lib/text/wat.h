@@ -1,0 +1,18 @@
+// WebAssembly text format → binary format (text/*.rst → binary/*.rst).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "shard/result.h"
+
+namespace shard {
+
+/// Encodes a text module, written as `(module $id? field*)` or as bare fields, into the binary
+/// format. Identifiers are resolved and abbreviations expanded; typing is not checked, so a
+/// well-formed but invalid module still encodes. Errors are ErrorKind::Malformed with the
+/// 1-based line and column of the offending token.
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text);
+
+}  // namespace shard
