@@ -3,7 +3,13 @@
 #pragma once
 #include <stdint.h>
 #include <stddef.h>
+// With -DBENCH_ARG=N (bench/compare.sh), `run` is internal and bench_main.c exports a
+// parameterless `bench` = run(N), so every engine is invoked the same way.
+#ifdef BENCH_ARG
+#define EXPORT(name)
+#else
 #define EXPORT(name) __attribute__((export_name(name)))
+#endif
 static inline uint32_t mix32(uint32_t h, uint32_t v) {
   h ^= v;
   h *= 0x01000193u;

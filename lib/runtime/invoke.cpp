@@ -25,7 +25,9 @@ TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
   for (size_t i = 0; i < type.params.size(); ++i) args[i] = Value::from_slot(type.params[i], io[i]);
   for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::default_of(type.results[i]);
 
-  HostCall hc{*ctx->store, ctx, nullptr, nullptr, {}};
+  Instance* caller = ctx->caller;
+  HostCall hc{*ctx->store, ctx, caller, caller != nullptr ? caller->mem0 : nullptr, {}};
+  ctx->caller = nullptr;
   ++ctx->depth;
   TrapKind k = f->host(hc, args, results);
   --ctx->depth;

@@ -234,6 +234,7 @@ struct Instance {
   std::vector<DataInst*> data_vec;
   std::vector<uint32_t> type_id_vec;
   std::vector<std::pair<std::string, Extern>> exports;  ///< in the module's export order
+  std::unique_ptr<TierCode> tier_data;  ///< per-instance state of the tier (e.g. its compiler)
 
   std::optional<Extern> find_export(std::string_view name) const;
   /// Convenience for `(get $m "g")`: the exported global's value.
@@ -260,6 +261,7 @@ struct ExecContext {
   uint32_t depth = 0;           ///< current call depth (all tiers)
   uint32_t max_depth = 0;
   uint32_t reentry = 0;         ///< nested entries from the host
+  Instance* caller = nullptr;   ///< set by a tier before it calls a host function
   Trap trap;                    ///< filled when an entry returns a trap kind
 
   /// Start a trap: sets kind/message and clears the backtrace. Returns `kind`.

@@ -39,7 +39,7 @@ uint32_t Store::intern_type(const FuncType& type) {
   std::string key;
   key.reserve(type.params.size() + type.results.size() + 1);
   for (ValType t : type.params) key.push_back(static_cast<char>(t));
-  key.push_back('|');
+  key.push_back('\0');  // never a value type byte
   for (ValType t : type.results) key.push_back(static_cast<char>(t));
   auto [it, inserted] = type_ids_.emplace(std::move(key), static_cast<uint32_t>(types_.size()));
   if (inserted) types_.push_back(std::make_unique<FuncType>(type));

@@ -102,7 +102,8 @@ class Lexer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         advance();
       } else if (c == ';' && peek(1) == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n') advance();
+        // text/lexical.rst: a line comment ends at a newline, which is LF, CR or CR LF.
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r') advance();
       } else if (c == '(' && peek(1) == ';') {
         if (!skip_block_comment()) return false;
       } else if (c == '(' && peek(1) == '@') {

@@ -91,3 +91,13 @@ TEST_CASE("utf-8 validation of names", "[text][lexer]") {
   CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
 }
+
+TEST_CASE("lexer: a line comment ends at LF, CR or CR LF") {
+  for (const char* nl : {"\n", "\r", "\r\n"}) {
+    std::string src = std::string("(func ;; comment") + nl + "(nop))";
+    auto toks = shard::text::tokenize(src);
+    REQUIRE(toks.ok());
+    // ( func ( nop ) ) and the end token: the comment swallowed nothing after the newline.
+    CHECK(toks->size() >= 6);
+  }
+}

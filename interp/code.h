@@ -1,0 +1,132 @@
+// The interpreter's internal code: what the compiler (compiler.cpp) emits and the dispatch
+// loop (exec.cpp) runs. Internal to interp/.
+//
+// A compiled function is a flat array of 8-byte words. Every instruction starts with the
+// address of its handler (threaded code: dispatch is `goto *pc->op`), followed by operand
+// words. Operands are slot-addressed: a uint32 byte offset from the frame pointer, so there
+// is no operand stack at run time. Frame layout (16-byte slots):
+//
+//   fp[0 .. nparams)            parameters (the caller's argument slots: frames overlap)
+//   fp[nparams .. nlocals)      declared locals, zeroed on entry
+//   fp[nlocals .. + max_height) the operand stack, value at height h lives in fp[nlocals + h]
+//
+// Call records (return pc, caller fp/func/code) are kept apart, growing down from the end of
+// the value stack, because frames overlap.
+//
+// A call passes its arguments in place: the callee's fp is the caller's slot of the first
+// argument, and results come back in the same slots — the rt calling convention, so host
+// functions and other tiers are called with the very same pointer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/runtime.h"
+#include "types.h"
+
+namespace shard::interp {
+
+using rt::Slot;
+
+union Word {
+  const void* op;
+  uint64_t u64;
+  struct {
+    uint32_t lo;
+    uint32_t hi;
+  };
+  int64_t s64;
+};
+static_assert(sizeof(Word) == 8);
+
+// Internal ops beyond the Wasm numeric/SIMD/memory ones (whose internal id equals their Op).
+// clang-format off
+#define SHARD_INTERP_FIXED_OPS(X) \
+  X(Invalid) X(Copy) X(Const64) X(ConstV) \
+  X(Br) X(BrIfNz) X(BrIfZ) X(BrTable) \
+  X(Call) X(CallIndirect) X(Ret) X(TrapUnreachable) \
+  X(Select) X(GlobalGet) X(GlobalSet) X(RefFunc) X(RefIsNull) \
+  X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop) \
+  X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop) \
+  X(I8x16Shuffle)
+
+// Binary scalar ops that also get a form with an immediate second operand (x op const).
+#define SHARD_INTERP_IMM_OPS(X) \
+  X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) \
+  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) \
+  X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) \
+  X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU) \
+  X(F32Add) X(F32Sub) X(F32Mul) X(F64Add) X(F64Sub) X(F64Mul)
+
+// Comparisons fused with a following br_if / if into compare-and-branch (slot/slot and
+// slot/immediate forms). Each has its negation in the list, for `if` (branch when false).
+#define SHARD_INTERP_CMP_OPS(X) \
+  X(I32Eq, I32Ne) X(I32Ne, I32Eq) X(I32LtS, I32GeS) X(I32LtU, I32GeU) X(I32GtS, I32LeS) X(I32GtU, I32LeU) \
+  X(I32LeS, I32GtS) X(I32LeU, I32GtU) X(I32GeS, I32LtS) X(I32GeU, I32LtU) \
+  X(I64Eq, I64Ne) X(I64Ne, I64Eq) X(I64LtS, I64GeS) X(I64LtU, I64GeU) X(I64GtS, I64LeS) X(I64GtU, I64LeU) \
+  X(I64LeS, I64GtS) X(I64LeU, I64GtU) X(I64GeS, I64LtS) X(I64GeU, I64LtU)
+// clang-format on
+
+/// Internal op ids: the Wasm ops first (same numbering as shard::Op), then the rest.
+enum class IOp : uint16_t {
+#define WASM_OP(id, ...) id,
+#include "opcodes.def"
+#undef WASM_OP
+#define X(name) X_##name,
+  SHARD_INTERP_FIXED_OPS(X)
+#undef X
+#define X(name) Imm_##name,
+  SHARD_INTERP_IMM_OPS(X)
+#undef X
+#define X(name, neg) BrSS_##name,
+  SHARD_INTERP_CMP_OPS(X)
+#undef X
+#define X(name, neg) BrSI_##name,
+  SHARD_INTERP_CMP_OPS(X)
+#undef X
+  Count,
+};
+inline constexpr size_t kIOpCount = static_cast<size_t>(IOp::Count);
+inline constexpr IOp iop(Op op) { return static_cast<IOp>(static_cast<uint16_t>(op)); }
+
+/// Saved state of the caller; a stack of these grows down from the value stack's end.
+struct CallRecord {
+  const Word* pc;     ///< return address in the caller; nullptr for the entry frame
+  Slot* fp;           ///< caller's frame
+  rt::FuncInst* func; ///< caller
+  struct CompiledFunc* code;
+};
+static_assert(sizeof(CallRecord) == 2 * sizeof(Slot));
+
+/// One function compiled for the interpreter.
+struct CompiledFunc : rt::TierCode {
+  std::vector<Word> code;
+  /// (word index of an instruction, byte offset of the wasm instruction it came from),
+  /// ascending: maps a pc to the instruction offset for trap backtraces.
+  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  uint32_t nparams = 0;
+  uint32_t nresults = 0;
+  uint32_t nlocals = 0;     ///< params + declared locals, in slots
+  uint32_t frame_slots = 0; ///< nlocals + max operand height (+ slack)
+
+  size_t offset_at(const Word* pc, bool is_return_address) const;
+};
+
+/// The handler address table of the dispatch loop, indexed by IOp (exec.cpp).
+const void* const* handler_table();
+
+/// The interpreter's entry point (rt::EntryFn) for wasm functions.
+TrapKind interp_entry(rt::ExecContext* ctx, rt::FuncInst* f, Slot* io);
+
+/// Compiles `f` (a defined function of an instance) if it isn't yet; nullptr and a trap in
+/// ctx on failure (only possible for resource exhaustion: bodies were validated).
+CompiledFunc* ensure_compiled(rt::ExecContext* ctx, rt::FuncInst* f);
+
+}  // namespace shard::interp
+
+namespace shard::interp {
+/// Human-readable listing of compiled code (for tests and debugging).
+std::string disassemble(const CompiledFunc& f);
+}  // namespace shard::interp

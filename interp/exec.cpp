@@ -1,0 +1,716 @@
+// The interpreter's dispatch loop: threaded code with computed goto (`goto *pc->op`).
+//
+// Hot state lives in locals the compiler can keep in registers: pc, the frame pointer, the
+// current instance and memory 0's base/size. Wasm-to-wasm calls never recurse on the host
+// stack: a call pushes a CallRecord above the callee's frame in the store's value stack and
+// jumps; the depth counter and the value-stack end bound recursion ("call stack exhausted").
+// Only calls into host functions or other tiers go through the rt calling convention.
+//
+// Numeric and SIMD semantics come from lib/runtime/numerics.h and simd.h (sem::<Op>), bound
+// to handlers by expanding lib/opcodes.def; nothing here re-implements arithmetic.
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "interp/code.h"
+#include "runtime/numerics.h"
+#include "runtime/simd.h"
+
+namespace shard::interp {
+
+using rt::ExecContext;
+using rt::FuncInst;
+using rt::Instance;
+
+namespace {
+
+template <OpType T> struct CTypeOf { using type = void; };
+template <> struct CTypeOf<OpType::I32> { using type = uint32_t; };
+template <> struct CTypeOf<OpType::I64> { using type = uint64_t; };
+template <> struct CTypeOf<OpType::F32> { using type = float; };
+template <> struct CTypeOf<OpType::F64> { using type = double; };
+template <> struct CTypeOf<OpType::V128> { using type = V128; };
+template <OpType T> using CType = typename CTypeOf<T>::type;
+
+template <Op op>
+struct OpT {
+  static constexpr OpInfo oi = kOpInfo[static_cast<size_t>(op)];
+};
+
+template <class T>
+inline T rd(const void* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+template <class T>
+inline void wr(void* p, T v) {
+  std::memcpy(p, &v, sizeof(T));
+}
+
+/// Runs a slot-form numeric/SIMD instruction: [op][dst|a][b|c] (or [op][dst|a] when unary),
+/// or the lane form [op][dst|a][b|lane]. `f` forwards to sem::<Op>.
+template <Op op, class F>
+inline TrapKind numeric(F f, char* fp, const Word* pc) {
+  using oi = OpT<op>;
+  using R = CType<oi::oi.result>;
+  using A = CType<oi::oi.params[0]>;
+  void* dst = fp + pc[1].lo;
+  const A a = rd<A>(fp + pc[1].hi);
+  if constexpr (oi::oi.imm == Imm::Lane) {
+    auto lane = static_cast<uint8_t>(pc[2].hi);
+    if constexpr (oi::oi.params[1] == OpType::None) {
+      wr<R>(dst, f(a, lane));
+    } else {
+      using B = CType<oi::oi.params[1]>;
+      wr<R>(dst, f(a, rd<B>(fp + pc[2].lo), lane));
+    }
+    return TrapKind::None;
+  } else if constexpr (oi::oi.params[1] == OpType::None) {
+    if constexpr (std::is_invocable_v<F, A>) {
+      wr<R>(dst, f(a));
+      return TrapKind::None;
+    } else {
+      R out{};
+      TrapKind k = f(a, out);
+      if (k == TrapKind::None) wr<R>(dst, out);
+      return k;
+    }
+  } else if constexpr (oi::oi.params[2] == OpType::None) {
+    using B = CType<oi::oi.params[1]>;
+    const B b = rd<B>(fp + pc[2].lo);
+    if constexpr (std::is_invocable_v<F, A, B>) {
+      wr<R>(dst, f(a, b));
+      return TrapKind::None;
+    } else {
+      R out{};
+      TrapKind k = f(a, b, out);
+      if (k == TrapKind::None) wr<R>(dst, out);
+      return k;
+    }
+  } else {
+    using B = CType<oi::oi.params[1]>;
+    using C = CType<oi::oi.params[2]>;
+    wr<R>(dst, f(a, rd<B>(fp + pc[2].lo), rd<C>(fp + pc[2].hi)));
+    return TrapKind::None;
+  }
+}
+
+/// [op][dst|a][imm64]: binary op with a constant right operand (never traps: see IMM_OPS).
+template <Op op, class F>
+inline void numeric_imm(F f, char* fp, const Word* pc) {
+  using oi = OpT<op>;
+  using R = CType<oi::oi.result>;
+  using A = CType<oi::oi.params[0]>;
+  using B = CType<oi::oi.params[1]>;
+  wr<R>(fp + pc[1].lo, f(rd<A>(fp + pc[1].hi), rd<B>(&pc[2])));
+}
+
+template <Op op, class F>
+inline bool compare(F f, const char* fp, const Word* pc, bool imm) {
+  using A = CType<kOpInfo[static_cast<size_t>(op)].params[0]>;
+  A a = rd<A>(fp + pc[1].hi);
+  A b = imm ? rd<A>(&pc[2]) : rd<A>(fp + pc[2].lo);
+  return f(a, b) != 0;
+}
+
+// SIMD memory helpers (exec/instructions.rst: v128.loadNxM_sx, load_splat, load_zero).
+template <class Narrow, class Wide>
+inline V128 load_extend(const uint8_t* p) {
+  V128 r;
+  for (size_t i = 0; i < 8 / sizeof(Narrow); ++i) r.set_lane<Wide>(int(i), static_cast<Wide>(rd<Narrow>(p + i * sizeof(Narrow))));
+  return r;
+}
+template <class T>
+inline V128 load_splat(const uint8_t* p) {
+  V128 r;
+  T v = rd<T>(p);
+  for (size_t i = 0; i < 16 / sizeof(T); ++i) r.set_lane<T>(int(i), v);
+  return r;
+}
+template <class T>
+inline V128 load_zero(const uint8_t* p) {
+  V128 r{};
+  r.set_lane<T>(0, rd<T>(p));
+  return r;
+}
+
+}  // namespace
+
+#define SEM(id) [](auto&&... a) -> decltype(sem::id(std::forward<decltype(a)>(a)...)) { \
+  return sem::id(std::forward<decltype(a)>(a)...);                                      \
+}
+
+// ---- label tables generated from opcodes.def (by immediate kind and result type) ----------
+#define SHARD_TBL_R_I32(id) &&L_##id,
+#define SHARD_TBL_R_I64(id) &&L_##id,
+#define SHARD_TBL_R_F32(id) &&L_##id,
+#define SHARD_TBL_R_F64(id) &&L_##id,
+#define SHARD_TBL_R_V128(id) &&L_##id,
+#define SHARD_TBL_R_None(id) &&L_X_Invalid,
+#define SHARD_TBL_R_Special(id) &&L_X_Invalid,
+#define SHARD_TBL_None(id, r) SHARD_TBL_R_##r(id)
+#define SHARD_TBL_Lane(id, r) &&L_##id,
+#define SHARD_TBL_MemArg(id, r) &&L_##id,
+#define SHARD_TBL_MemArgLane(id, r) &&L_##id,
+#define SHARD_TBL_INVALID(id, r) &&L_X_Invalid,
+#define SHARD_TBL_Block SHARD_TBL_INVALID
+#define SHARD_TBL_Label SHARD_TBL_INVALID
+#define SHARD_TBL_BrTable SHARD_TBL_INVALID
+#define SHARD_TBL_Func SHARD_TBL_INVALID
+#define SHARD_TBL_CallIndirect SHARD_TBL_INVALID
+#define SHARD_TBL_Local SHARD_TBL_INVALID
+#define SHARD_TBL_Global SHARD_TBL_INVALID
+#define SHARD_TBL_Table SHARD_TBL_INVALID
+#define SHARD_TBL_Elem SHARD_TBL_INVALID
+#define SHARD_TBL_Data SHARD_TBL_INVALID
+#define SHARD_TBL_TableInit SHARD_TBL_INVALID
+#define SHARD_TBL_TableCopy SHARD_TBL_INVALID
+#define SHARD_TBL_Memory SHARD_TBL_INVALID
+#define SHARD_TBL_MemoryInit SHARD_TBL_INVALID
+#define SHARD_TBL_MemoryCopy SHARD_TBL_INVALID
+#define SHARD_TBL_RefType SHARD_TBL_INVALID
+#define SHARD_TBL_SelectT SHARD_TBL_INVALID
+#define SHARD_TBL_I32 SHARD_TBL_INVALID
+#define SHARD_TBL_I64 SHARD_TBL_INVALID
+#define SHARD_TBL_F32 SHARD_TBL_INVALID
+#define SHARD_TBL_F64 SHARD_TBL_INVALID
+#define SHARD_TBL_V128 SHARD_TBL_INVALID
+#define SHARD_TBL_Shuffle SHARD_TBL_INVALID
+
+// Handlers for the same rows: numeric/SIMD ops (Imm None with a value result) and lane ops.
+#define SHARD_GEN_NUM(id)                                                 \
+  L_##id : {                                                              \
+    constexpr size_t kWords = kOpInfo[size_t(Op::id)].params[1] == OpType::None ? 2 : 3; \
+    TrapKind k = numeric<Op::id>(SEM(id), fp, pc);                        \
+    if (k != TrapKind::None) { tk = k; goto trap; }                      \
+    pc += kWords;                                                         \
+    NEXT();                                                               \
+  }
+#define SHARD_GEN_R_I32(id) SHARD_GEN_NUM(id)
+#define SHARD_GEN_R_I64(id) SHARD_GEN_NUM(id)
+#define SHARD_GEN_R_F32(id) SHARD_GEN_NUM(id)
+#define SHARD_GEN_R_F64(id) SHARD_GEN_NUM(id)
+#define SHARD_GEN_R_V128(id) SHARD_GEN_NUM(id)
+#define SHARD_GEN_R_None(id)
+#define SHARD_GEN_R_Special(id)
+#define SHARD_GEN_None(id, r) SHARD_GEN_R_##r(id)
+#define SHARD_GEN_Lane(id, r)                 \
+  L_##id : {                                  \
+    numeric<Op::id>(SEM(id), fp, pc);         \
+    pc += 3;                                  \
+    NEXT();                                   \
+  }
+#define SHARD_GEN_NOTHING(id, r)
+#define SHARD_GEN_MemArg SHARD_GEN_NOTHING
+#define SHARD_GEN_MemArgLane SHARD_GEN_NOTHING
+#define SHARD_GEN_Block SHARD_GEN_NOTHING
+#define SHARD_GEN_Label SHARD_GEN_NOTHING
+#define SHARD_GEN_BrTable SHARD_GEN_NOTHING
+#define SHARD_GEN_Func SHARD_GEN_NOTHING
+#define SHARD_GEN_CallIndirect SHARD_GEN_NOTHING
+#define SHARD_GEN_Local SHARD_GEN_NOTHING
+#define SHARD_GEN_Global SHARD_GEN_NOTHING
+#define SHARD_GEN_Table SHARD_GEN_NOTHING
+#define SHARD_GEN_Elem SHARD_GEN_NOTHING
+#define SHARD_GEN_Data SHARD_GEN_NOTHING
+#define SHARD_GEN_TableInit SHARD_GEN_NOTHING
+#define SHARD_GEN_TableCopy SHARD_GEN_NOTHING
+#define SHARD_GEN_Memory SHARD_GEN_NOTHING
+#define SHARD_GEN_MemoryInit SHARD_GEN_NOTHING
+#define SHARD_GEN_MemoryCopy SHARD_GEN_NOTHING
+#define SHARD_GEN_RefType SHARD_GEN_NOTHING
+#define SHARD_GEN_SelectT SHARD_GEN_NOTHING
+#define SHARD_GEN_I32 SHARD_GEN_NOTHING
+#define SHARD_GEN_I64 SHARD_GEN_NOTHING
+#define SHARD_GEN_F32 SHARD_GEN_NOTHING
+#define SHARD_GEN_F64 SHARD_GEN_NOTHING
+#define SHARD_GEN_V128 SHARD_GEN_NOTHING
+#define SHARD_GEN_Shuffle SHARD_GEN_NOTHING
+
+namespace {
+
+void add_frame(rt::Trap& trap, const FuncInst* f, const CompiledFunc* code, const Word* pc, bool ret_addr) {
+  if (trap.backtrace.size() >= 512) return;  // enough to diagnose; deep recursion would be huge
+  rt::Frame fr;
+  fr.instance = f->instance;
+  fr.func_index = f->index;
+  if (f->instance != nullptr) fr.func_name = std::string(f->instance->module->func_name(f->index));
+  fr.offset = code->offset_at(pc, ret_addr);
+  trap.backtrace.push_back(std::move(fr));
+}
+
+TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_out) {
+  static const void* const kTable[] = {
+#define WASM_OP(id, name, prefix, code, imm, aux, p0, p1, p2, r) SHARD_TBL_##imm(id, r)
+#include "opcodes.def"
+#undef WASM_OP
+#define X(name) &&L_X_##name,
+      SHARD_INTERP_FIXED_OPS(X)
+#undef X
+#define X(name) &&L_Imm_##name,
+      SHARD_INTERP_IMM_OPS(X)
+#undef X
+#define X(name, neg) &&L_BrSS_##name,
+      SHARD_INTERP_CMP_OPS(X)
+#undef X
+#define X(name, neg) &&L_BrSI_##name,
+      SHARD_INTERP_CMP_OPS(X)
+#undef X
+  };
+  static_assert(sizeof(kTable) / sizeof(kTable[0]) == kIOpCount);
+  if (table_out != nullptr) {
+    *table_out = kTable;
+    return TrapKind::None;
+  }
+
+  const uint32_t entry_depth = ctx->depth;
+  if (ctx->depth >= ctx->max_depth) return ctx->raise(TrapKind::CallStackExhausted);
+  CompiledFunc* code = ensure_compiled(ctx, f);
+  if (code == nullptr) return ctx->trap.kind;
+  // Call records grow down from the end of the value stack while frames grow up from `io`;
+  // they never overlap, and frames can overlap each other (arguments are passed in place).
+  auto* rp = reinterpret_cast<CallRecord*>(ctx->stack_end) - 1;
+  if (io + code->frame_slots > reinterpret_cast<Slot*>(rp)) return ctx->raise(TrapKind::CallStackExhausted);
+  *rp = CallRecord{nullptr, nullptr, nullptr, nullptr};
+  std::memset(io + code->nparams, 0, (code->nlocals - code->nparams) * sizeof(Slot));
+  ++ctx->depth;
+
+  const Word* pc = code->code.data();
+  char* fp = reinterpret_cast<char*>(io);
+  Instance* inst = f->instance;
+  rt::MemoryInst* mem = nullptr;
+  uint8_t* mbase = nullptr;
+  uint64_t msize = 0;
+  TrapKind tk = TrapKind::None;
+  FuncInst* callee = nullptr;
+  Slot* argp = nullptr;
+  const Word* next_pc = nullptr;
+
+#define RELOAD_MEM()                          \
+  do {                                        \
+    mem = inst->mem0;                         \
+    mbase = mem != nullptr ? mem->base : nullptr; \
+    msize = mem != nullptr ? mem->size : 0;   \
+  } while (0)
+#define NEXT() goto *pc->op
+#define S(off) (fp + (off))
+#define TRAP(kind)    \
+  do {                \
+    tk = (kind);      \
+    goto trap;        \
+  } while (0)
+
+  RELOAD_MEM();
+  NEXT();
+
+  // ---- generated numeric, SIMD and lane handlers ----
+#define WASM_OP(id, name, prefix, code, imm, aux, p0, p1, p2, r) SHARD_GEN_##imm(id, r)
+#include "opcodes.def"
+#undef WASM_OP
+
+#define X(name)                                    \
+  L_Imm_##name : {                                 \
+    numeric_imm<Op::name>(SEM(name), fp, pc);      \
+    pc += 3;                                       \
+    NEXT();                                        \
+  }
+  SHARD_INTERP_IMM_OPS(X)
+#undef X
+
+  // Compare-and-branch: [op][rel|a][b|-] / [op][rel|a][imm]; rel counts from word 1.
+#define X(name, neg)                                                          \
+  L_BrSS_##name : {                                                           \
+    if (compare<Op::name>(SEM(name), fp, pc, false)) pc += 1 + int32_t(pc[1].lo); \
+    else pc += 3;                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_BrSI_##name : {                                                           \
+    if (compare<Op::name>(SEM(name), fp, pc, true)) pc += 1 + int32_t(pc[1].lo);  \
+    else pc += 3;                                                             \
+    NEXT();                                                                   \
+  }
+  SHARD_INTERP_CMP_OPS(X)
+#undef X
+
+  // ---- memory (exec/instructions.rst: Memory Instructions). Effective address is
+  // i32 + offset as a 65-bit-safe u64; alignment hints are ignored. ----
+#define EA(N)                                                          \
+  uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].hi))) + pc[2].u64;       \
+  if (ea + (N) > msize) TRAP(TrapKind::OutOfBoundsMemory)
+#define LOAD(id, T, M)                         \
+  L_##id : {                                   \
+    EA(sizeof(M));                             \
+    wr<T>(S(pc[1].lo), static_cast<T>(rd<M>(mbase + ea))); \
+    pc += 3;                                   \
+    NEXT();                                    \
+  }
+#define STORE(id, T, M)                                             \
+  L_##id : {                                                        \
+    uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].lo))) + pc[2].u64;  \
+    if (ea + sizeof(M) > msize) TRAP(TrapKind::OutOfBoundsMemory);  \
+    wr<M>(mbase + ea, static_cast<M>(rd<T>(S(pc[1].hi))));          \
+    pc += 3;                                                        \
+    NEXT();                                                         \
+  }
+  LOAD(I32Load, uint32_t, uint32_t)
+  LOAD(I64Load, uint64_t, uint64_t)
+  LOAD(F32Load, float, float)
+  LOAD(F64Load, double, double)
+  LOAD(I32Load8S, uint32_t, int8_t)
+  LOAD(I32Load8U, uint32_t, uint8_t)
+  LOAD(I32Load16S, uint32_t, int16_t)
+  LOAD(I32Load16U, uint32_t, uint16_t)
+  LOAD(I64Load8S, uint64_t, int8_t)
+  LOAD(I64Load8U, uint64_t, uint8_t)
+  LOAD(I64Load16S, uint64_t, int16_t)
+  LOAD(I64Load16U, uint64_t, uint16_t)
+  LOAD(I64Load32S, uint64_t, int32_t)
+  LOAD(I64Load32U, uint64_t, uint32_t)
+  LOAD(V128Load, V128, V128)
+  STORE(I32Store, uint32_t, uint32_t)
+  STORE(I64Store, uint64_t, uint64_t)
+  STORE(F32Store, float, float)
+  STORE(F64Store, double, double)
+  STORE(I32Store8, uint32_t, uint8_t)
+  STORE(I32Store16, uint32_t, uint16_t)
+  STORE(I64Store8, uint64_t, uint8_t)
+  STORE(I64Store16, uint64_t, uint16_t)
+  STORE(I64Store32, uint64_t, uint32_t)
+  STORE(V128Store, V128, V128)
+#define VLOAD(id, N, expr)          \
+  L_##id : {                        \
+    EA(N);                          \
+    const uint8_t* p = mbase + ea;  \
+    wr<V128>(S(pc[1].lo), expr);    \
+    pc += 3;                        \
+    NEXT();                         \
+  }
+  VLOAD(V128Load8x8S, 8, (load_extend<int8_t, int16_t>(p)))
+  VLOAD(V128Load8x8U, 8, (load_extend<uint8_t, uint16_t>(p)))
+  VLOAD(V128Load16x4S, 8, (load_extend<int16_t, int32_t>(p)))
+  VLOAD(V128Load16x4U, 8, (load_extend<uint16_t, uint32_t>(p)))
+  VLOAD(V128Load32x2S, 8, (load_extend<int32_t, int64_t>(p)))
+  VLOAD(V128Load32x2U, 8, (load_extend<uint32_t, uint64_t>(p)))
+  VLOAD(V128Load8Splat, 1, load_splat<uint8_t>(p))
+  VLOAD(V128Load16Splat, 2, load_splat<uint16_t>(p))
+  VLOAD(V128Load32Splat, 4, load_splat<uint32_t>(p))
+  VLOAD(V128Load64Splat, 8, load_splat<uint64_t>(p))
+  VLOAD(V128Load32Zero, 4, load_zero<uint32_t>(p))
+  VLOAD(V128Load64Zero, 8, load_zero<uint64_t>(p))
+  // Lane loads: [op][dst|addr][offset][vec|lane]; lane stores: [op][addr|vec][offset][lane|-].
+#define VLOAD_LANE(id, T)                                      \
+  L_##id : {                                                   \
+    EA(sizeof(T));                                             \
+    V128 v = rd<V128>(S(pc[3].lo));                            \
+    v.set_lane<T>(int(pc[3].hi), rd<T>(mbase + ea));           \
+    wr<V128>(S(pc[1].lo), v);                                  \
+    pc += 4;                                                   \
+    NEXT();                                                    \
+  }
+#define VSTORE_LANE(id, T)                                             \
+  L_##id : {                                                           \
+    uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].lo))) + pc[2].u64;     \
+    if (ea + sizeof(T) > msize) TRAP(TrapKind::OutOfBoundsMemory);     \
+    wr<T>(mbase + ea, rd<V128>(S(pc[1].hi)).lane<T>(int(pc[3].lo)));   \
+    pc += 4;                                                           \
+    NEXT();                                                            \
+  }
+  VLOAD_LANE(V128Load8Lane, uint8_t)
+  VLOAD_LANE(V128Load16Lane, uint16_t)
+  VLOAD_LANE(V128Load32Lane, uint32_t)
+  VLOAD_LANE(V128Load64Lane, uint64_t)
+  VSTORE_LANE(V128Store8Lane, uint8_t)
+  VSTORE_LANE(V128Store16Lane, uint16_t)
+  VSTORE_LANE(V128Store32Lane, uint32_t)
+  VSTORE_LANE(V128Store64Lane, uint64_t)
+
+L_X_MemorySize:
+  wr<uint32_t>(S(pc[1].lo), static_cast<uint32_t>(msize >> 16));
+  pc += 2;
+  NEXT();
+L_X_MemoryGrow:
+  // exec/instructions.rst: memory.grow — old size in pages, or -1; the base never moves.
+  wr<uint32_t>(S(pc[1].lo), mem->grow(rd<uint32_t>(S(pc[1].hi))));
+  RELOAD_MEM();
+  pc += 2;
+  NEXT();
+L_X_MemoryFill: {
+  // [op][d|val][n|-][-|-]; bounds checked before any write (bulk memory semantics).
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), n = rd<uint32_t>(S(pc[2].lo));
+  if (d + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
+  if (n != 0) std::memset(mbase + d, static_cast<uint8_t>(rd<uint32_t>(S(pc[1].hi))), n);
+  pc += 4;
+  NEXT();
+}
+L_X_MemoryCopy: {
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
+  if (d + n > msize || s + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
+  if (n != 0) std::memmove(mbase + d, mbase + s, n);
+  pc += 4;
+  NEXT();
+}
+L_X_MemoryInit: {
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
+  const rt::DataInst* seg = inst->datas[pc[3].lo];
+  if (s + n > seg->size || d + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
+  if (n != 0) std::memcpy(mbase + d, seg->bytes + s, n);
+  pc += 4;
+  NEXT();
+}
+L_X_DataDrop:
+  inst->datas[pc[1].lo]->size = 0;
+  pc += 2;
+  NEXT();
+
+  // ---- tables (exec/instructions.rst: Table Instructions) ----
+L_X_TableGet: {
+  rt::TableInst* t = inst->tables[pc[2].lo];
+  uint32_t i = rd<uint32_t>(S(pc[1].hi));
+  if (i >= t->size) TRAP(TrapKind::OutOfBoundsTable);
+  wr<void*>(S(pc[1].lo), t->elements[i]);
+  pc += 3;
+  NEXT();
+}
+L_X_TableSet: {
+  rt::TableInst* t = inst->tables[pc[2].lo];
+  uint32_t i = rd<uint32_t>(S(pc[1].lo));
+  if (i >= t->size) TRAP(TrapKind::OutOfBoundsTable);
+  t->elements[i] = rd<void*>(S(pc[1].hi));
+  pc += 3;
+  NEXT();
+}
+L_X_TableSize:
+  wr<uint32_t>(S(pc[1].lo), static_cast<uint32_t>(inst->tables[pc[1].hi]->size));
+  pc += 2;
+  NEXT();
+L_X_TableGrow: {
+  // [op][dst|init][n|table]
+  rt::TableInst* t = inst->tables[pc[2].hi];
+  uint32_t r = t->grow(rd<uint32_t>(S(pc[2].lo)), rd<void*>(S(pc[1].hi)));
+  wr<uint32_t>(S(pc[1].lo), r);
+  pc += 3;
+  NEXT();
+}
+L_X_TableFill: {
+  rt::TableInst* t = inst->tables[pc[3].lo];
+  uint64_t i = rd<uint32_t>(S(pc[1].lo)), n = rd<uint32_t>(S(pc[2].lo));
+  void* v = rd<void*>(S(pc[1].hi));
+  if (i + n > t->size) TRAP(TrapKind::OutOfBoundsTable);
+  for (uint64_t k = 0; k < n; ++k) t->elements[i + k] = v;
+  pc += 4;
+  NEXT();
+}
+L_X_TableCopy: {
+  rt::TableInst* dt = inst->tables[pc[3].lo];
+  rt::TableInst* st = inst->tables[pc[3].hi];
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
+  if (d + n > dt->size || s + n > st->size) TRAP(TrapKind::OutOfBoundsTable);
+  if (n != 0) std::memmove(dt->elements + d, st->elements + s, n * sizeof(void*));
+  pc += 4;
+  NEXT();
+}
+L_X_TableInit: {
+  const rt::ElemInst* seg = inst->elems[pc[3].lo];
+  rt::TableInst* t = inst->tables[pc[3].hi];
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
+  if (s + n > seg->refs.size() || d + n > t->size) TRAP(TrapKind::OutOfBoundsTable);
+  if (n != 0) std::memcpy(t->elements + d, seg->refs.data() + s, n * sizeof(void*));
+  pc += 4;
+  NEXT();
+}
+L_X_ElemDrop:
+  inst->elems[pc[1].lo]->refs.clear();
+  pc += 2;
+  NEXT();
+
+  // ---- variables, references, parametric ----
+L_X_Copy:
+  std::memcpy(S(pc[1].lo), S(pc[1].hi), sizeof(Slot));
+  pc += 2;
+  NEXT();
+L_X_Const64:
+  wr<uint64_t>(S(pc[1].lo), pc[2].u64);
+  pc += 3;
+  NEXT();
+L_X_ConstV:
+  std::memcpy(S(pc[1].lo), &pc[2], 16);
+  pc += 4;
+  NEXT();
+L_X_GlobalGet:
+  std::memcpy(S(pc[1].lo), &inst->globals[pc[1].hi]->value, sizeof(Slot));
+  pc += 2;
+  NEXT();
+L_X_GlobalSet:
+  std::memcpy(&inst->globals[pc[1].hi]->value, S(pc[1].lo), sizeof(Slot));
+  pc += 2;
+  NEXT();
+L_X_RefFunc:
+  wr<void*>(S(pc[1].lo), inst->funcs[pc[1].hi]);
+  pc += 2;
+  NEXT();
+L_X_RefIsNull:
+  wr<uint32_t>(S(pc[1].lo), rd<void*>(S(pc[1].hi)) == nullptr ? 1u : 0u);
+  pc += 2;
+  NEXT();
+L_X_Select: {
+  // [op][dst|cond][a|b]
+  uint32_t src = rd<uint32_t>(S(pc[1].hi)) != 0 ? pc[2].lo : pc[2].hi;
+  std::memmove(S(pc[1].lo), S(src), sizeof(Slot));
+  pc += 3;
+  NEXT();
+}
+L_X_I8x16Shuffle: {
+  V128 r = sem::I8x16Shuffle(rd<V128>(S(pc[1].hi)), rd<V128>(S(pc[2].lo)), reinterpret_cast<const uint8_t*>(&pc[3]));
+  wr<V128>(S(pc[1].lo), r);
+  pc += 5;
+  NEXT();
+}
+
+  // ---- control ----
+L_X_Br:
+  pc += 1 + int32_t(pc[1].lo);
+  NEXT();
+L_X_BrIfNz:
+  if (rd<uint32_t>(S(pc[1].hi)) != 0) pc += 1 + int32_t(pc[1].lo);
+  else pc += 2;
+  NEXT();
+L_X_BrIfZ:
+  if (rd<uint32_t>(S(pc[1].hi)) == 0) pc += 1 + int32_t(pc[1].lo);
+  else pc += 2;
+  NEXT();
+L_X_BrTable: {
+  // [op][idx|max][rel_0]..[rel_max]; an index past the end takes the default (last) entry.
+  uint32_t i = rd<uint32_t>(S(pc[1].lo));
+  uint32_t max = pc[1].hi;
+  if (i > max) i = max;
+  pc += 2 + i;
+  pc += int32_t(pc->lo);
+  NEXT();
+}
+L_X_TrapUnreachable:
+  TRAP(TrapKind::Unreachable);
+L_X_Invalid:
+  ctx->raise(TrapKind::HostError, "interpreter: invalid instruction");
+  tk = TrapKind::HostError;
+  goto unwind;
+
+L_X_Call:
+  callee = inst->funcs[pc[1].lo];
+  argp = reinterpret_cast<Slot*>(fp + pc[1].hi);
+  next_pc = pc + 2;
+  goto do_call;
+L_X_CallIndirect: {
+  // exec/instructions.rst: call_indirect — [op][type|table][idx|args]
+  rt::TableInst* t = inst->tables[pc[1].hi];
+  uint32_t i = rd<uint32_t>(S(pc[2].lo));
+  if (i >= t->size) TRAP(TrapKind::UndefinedElement);
+  callee = static_cast<FuncInst*>(t->elements[i]);
+  if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
+  if (callee->type_id != inst->type_ids[pc[1].lo]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  argp = reinterpret_cast<Slot*>(fp + pc[2].hi);
+  next_pc = pc + 3;
+  goto do_call;
+}
+do_call:
+  if (callee->entry == &interp_entry) {
+    if (ctx->depth >= ctx->max_depth) TRAP(TrapKind::CallStackExhausted);
+    auto* cc = static_cast<CompiledFunc*>(callee->code.get());
+    if (cc == nullptr) {
+      cc = ensure_compiled(ctx, callee);
+      if (cc == nullptr) {
+        tk = ctx->trap.kind;
+        goto unwind;
+      }
+    }
+    if (argp + cc->frame_slots > reinterpret_cast<Slot*>(rp - 1)) TRAP(TrapKind::CallStackExhausted);
+    *--rp = CallRecord{next_pc, reinterpret_cast<Slot*>(fp), f, code};
+    std::memset(argp + cc->nparams, 0, (cc->nlocals - cc->nparams) * sizeof(Slot));
+    ++ctx->depth;
+    fp = reinterpret_cast<char*>(argp);
+    f = callee;
+    code = cc;
+    if (callee->instance != inst) {
+      inst = callee->instance;
+      RELOAD_MEM();
+    }
+    pc = cc->code.data();
+    NEXT();
+  } else {
+    // Host function or another tier: the rt calling convention, same argument slots.
+    // The callee may use the stack between our frames and our call records.
+    Slot* saved_top = ctx->stack_top;
+    Slot* saved_end = ctx->stack_end;
+    ctx->stack_top = argp + std::max(callee->nparams, callee->nresults);
+    ctx->stack_end = reinterpret_cast<Slot*>(rp);
+    ctx->caller = inst;
+    TrapKind k = callee->entry(ctx, callee, argp);
+    ctx->stack_top = saved_top;
+    ctx->stack_end = saved_end;
+    if (k != TrapKind::None) {
+      tk = k;
+      goto unwind;
+    }
+    RELOAD_MEM();
+    pc = next_pc;
+    NEXT();
+  }
+L_X_Ret: {
+  CallRecord* rec = rp++;
+  --ctx->depth;
+  if (rec->pc == nullptr) return TrapKind::None;
+  pc = rec->pc;
+  fp = reinterpret_cast<char*>(rec->fp);
+  f = rec->func;
+  code = rec->code;
+  if (f->instance != inst) {
+    inst = f->instance;
+    RELOAD_MEM();
+  } else {
+    msize = mem != nullptr ? mem->size : 0;
+  }
+  NEXT();
+}
+
+trap:
+  ctx->raise(tk);
+unwind: {
+  // Backtrace: this frame at the faulting instruction, then every caller at its call.
+  add_frame(ctx->trap, f, code, pc, false);
+  for (CallRecord* rec = rp; rec->pc != nullptr; ++rec) add_frame(ctx->trap, rec->func, rec->code, rec->pc, true);
+  ctx->depth = entry_depth;
+  return tk;
+}
+#undef RELOAD_MEM
+#undef NEXT
+#undef S
+#undef TRAP
+}
+
+}  // namespace
+
+size_t CompiledFunc::offset_at(const Word* pc, bool is_return_address) const {
+  auto idx = static_cast<uint32_t>(pc - code.data());
+  if (is_return_address && idx > 0) --idx;
+  // The last entry whose word index is <= idx.
+  size_t lo = 0, hi = offsets.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (offsets[mid].first <= idx) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo == 0 ? SIZE_MAX : offsets[lo - 1].second;
+}
+
+const void* const* handler_table() {
+  static const void* const* table = [] {
+    const void* const* t = nullptr;
+    run(nullptr, nullptr, nullptr, &t);
+    return t;
+  }();
+  return table;
+}
+
+TrapKind interp_entry(ExecContext* ctx, FuncInst* f, Slot* io) { return run(ctx, f, io, nullptr); }
+
+}  // namespace shard::interp
