@@ -14,33 +14,6 @@
 
 namespace shard {
 
-struct FuncType {
-  std::vector<ValType> params;
-  std::vector<ValType> results;
-  bool operator==(const FuncType&) const = default;
-};
-
-struct Limits {
-  uint64_t min = 0;
-  std::optional<uint64_t> max;
-};
-
-struct TableType {
-  ValType elem = ValType::FuncRef;
-  Limits limits;
-};
-
-struct MemoryType {
-  Limits limits;  ///< in 64 KiB pages
-};
-
-struct GlobalType {
-  ValType type = ValType::I32;
-  bool mut = false;
-};
-
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-
 /// One instruction of a constant expression (valid/instructions.rst: Constant Expressions).
 /// Wasm 2.0 allows t.const, ref.null, ref.func and global.get; a vector keeps room for
 /// the extended-const proposal.

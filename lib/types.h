@@ -7,26 +7,12 @@
 #include <optional>
 #include <string_view>
 
+#include "shard/types.h"
+
 namespace shard {
 
-/// Value types with their binary encodings (binary/types.rst). Bot is the validator's
-/// "unknown" type on a polymorphic stack (valid/instructions.rst), never encoded.
-enum class ValType : uint8_t {
-  I32 = 0x7f,
-  I64 = 0x7e,
-  F32 = 0x7d,
-  F64 = 0x7c,
-  V128 = 0x7b,
-  FuncRef = 0x70,
-  ExternRef = 0x6f,
-  Bot = 0x00,
-};
-
-inline bool is_num(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
-inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
 /// Decodes a value-type byte; nullopt for anything that is not a Wasm 2.0 value type.
 std::optional<ValType> val_type_from_byte(uint8_t b);
-std::string_view to_string(ValType t);  // "i32", "funcref", ...
 
 /// Operand/result slots in the opcode table.
 enum class OpType : uint8_t { None, I32, I64, F32, F64, V128, Special };
