@@ -522,7 +522,7 @@ void Compiler::on_op(const Instr& ins) {
       push_stack(h);
       return;
     case Call: case CallIndirect: {
-      const Module& m = *module_;
+      const WasmModule& m = *module_;
       const FuncType& ft = ins.op == Call ? m.func_type(ins.index) : m.types[ins.index];
       auto np = static_cast<uint32_t>(ft.params.size());
       auto nr = static_cast<uint32_t>(ft.results.size());

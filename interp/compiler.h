@@ -117,7 +117,7 @@ class Compiler : public VisitorBase {
   uint32_t last_cmp_slot_ = 0;
   uint16_t last_cmp_op_ = 0;
   bool last_cmp_imm_ = false;
-  const Module* module_ = nullptr;
+  const WasmModule* module_ = nullptr;
 };
 
 }  // namespace shard::interp

@@ -15,7 +15,7 @@ namespace {
 /// Per-instance compiler state: one BodyDecoder (with its declared-refs table and stacks)
 /// reused for every function of the instance.
 struct InstanceCompiler : rt::TierCode {
-  explicit InstanceCompiler(const Module& m) : compiler(handler_table()), decoder(m, compiler) {}
+  explicit InstanceCompiler(const WasmModule& m) : compiler(handler_table()), decoder(m, compiler) {}
   Compiler compiler;
   BodyDecoder<Compiler> decoder;
 };

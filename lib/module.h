@@ -48,7 +48,7 @@ struct Export {
 struct Function {
   uint32_t type_index = 0;
   std::vector<ValType> locals;  ///< declared locals only (params come from the type), expanded
-  size_t body_offset = 0;       ///< offset of the first instruction (after the locals) in Module::bytes
+  size_t body_offset = 0;       ///< offset of the first instruction (after the locals) in WasmModule::bytes
   size_t body_end = 0;          ///< one past the final `end`
   size_t code_offset = 0;       ///< offset of the function's size field, for error messages
 };
@@ -73,7 +73,7 @@ struct DataSegment {
   SegmentMode mode = SegmentMode::Passive;
   uint32_t memory = 0;
   ConstExpr offset;
-  size_t data_offset = 0;  ///< in Module::bytes
+  size_t data_offset = 0;  ///< in WasmModule::bytes
   size_t data_size = 0;
   size_t byte_offset = 0;
 };
@@ -92,7 +92,7 @@ struct NameSection {
   std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>> locals;
 };
 
-struct Module {
+struct WasmModule {
   std::vector<uint8_t> bytes;  ///< the whole binary; bodies and data refer into it
 
   std::vector<FuncType> types;

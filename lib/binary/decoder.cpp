@@ -44,7 +44,7 @@ std::string illegal_opcode(uint8_t prefix, uint32_t code) {
 
 class ModuleDecoder {
  public:
-  explicit ModuleDecoder(Module& m) : m_(m), r_(m.bytes.data(), 0, m.bytes.size()) {}
+  explicit ModuleDecoder(WasmModule& m) : m_(m), r_(m.bytes.data(), 0, m.bytes.size()) {}
 
   Result<void> run() {
     auto r = run_sections();
@@ -511,7 +511,7 @@ class ModuleDecoder {
     return r_.ok();
   }
 
-  Module& m_;
+  WasmModule& m_;
   Reader r_;
   size_t section_end_ = 0;
   bool saw_data_ = false;
@@ -609,8 +609,8 @@ bool read_const_expr(Reader& r, ConstExpr& out) {
 
 namespace shard {
 
-Result<Module> decode_module(std::vector<uint8_t> bytes) {
-  Module m;
+Result<WasmModule> decode_module(std::vector<uint8_t> bytes) {
+  WasmModule m;
   m.bytes = std::move(bytes);
   binary::ModuleDecoder d(m);
   if (auto r = d.run(); !r) return std::move(r).error();

@@ -1,4 +1,4 @@
-// The module decoder: binary format (binary/modules.rst) -> Module IR (module.h).
+// The module decoder: binary format (binary/modules.rst) -> WasmModule IR (module.h).
 //
 // Decodes every Wasm 2.0 section and fills the whole index spaces. Function bodies are not
 // parsed beyond their local declarations: Function::body_offset/body_end delimit the code,
@@ -32,8 +32,8 @@ bool skip_immediates(Reader& r, Op op);
 
 namespace shard {
 
-/// Decodes a whole module; the Module keeps `bytes`. Does not validate (see
+/// Decodes a whole module; the WasmModule keeps `bytes`. Does not validate (see
 /// valid/validator.h: validate_module, load_module).
-Result<Module> decode_module(std::vector<uint8_t> bytes);
+Result<WasmModule> decode_module(std::vector<uint8_t> bytes);
 
 }  // namespace shard

@@ -70,7 +70,7 @@ Error uninstantiable(TrapKind kind) { return Error{ErrorKind::Uninstantiable, st
 
 }  // namespace
 
-bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const Module& module) {
+bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const WasmModule& module) {
   // exec/modules.rst: external typing + import matching (valid/types.rst: matching).
   if (actual.kind != expected.kind || actual.ptr == nullptr) return false;
   switch (expected.kind) {
@@ -96,8 +96,8 @@ bool extern_matches(const Store& store, const Extern& actual, const Import& expe
   return false;
 }
 
-Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module_ptr, std::span<const Extern> imports) {
-  const Module& m = *module_ptr;
+Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> module_ptr, std::span<const Extern> imports) {
+  const WasmModule& m = *module_ptr;
   if (imports.size() != m.imports.size()) {
     return Error{ErrorKind::Unlinkable,
                  fmt::format("wrong number of imports: expected {}, got {}", m.imports.size(), imports.size())};

@@ -225,7 +225,7 @@ struct Instance {
   Store* store = nullptr;
   // ---- end of VM context ----
 
-  std::shared_ptr<const Module> module;
+  std::shared_ptr<const WasmModule> module;
   std::vector<FuncInst*> func_vec;
   std::vector<TableInst*> table_vec;
   std::vector<MemoryInst*> memory_vec;
@@ -332,7 +332,7 @@ class Store {
 /// Uninstantiable (the trap message of a segment or the start function). After an
 /// Uninstantiable error, objects already written (table entries, memory bytes) stay written,
 /// as the spec requires.
-Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module,
+Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> module,
                               std::span<const Extern> imports);
 
 /// Invokes a function (exec/modules.rst: invocation). Argument count/types are checked;
@@ -341,7 +341,7 @@ CallResult call(Store& store, FuncInst* func, std::span<const Value> args);
 
 /// Import matching (valid/types.rst / exec/modules.rst: import subtyping): whether `actual`
 /// may be supplied for an import of `expected` type.
-bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const Module& module);
+bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const WasmModule& module);
 
 /// Types of externs, for the embedder.
 const FuncType& func_type(const FuncInst& f);

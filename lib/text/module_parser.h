@@ -41,7 +41,7 @@ struct TypeUse {
   std::vector<std::string> param_names;  ///< "" where unnamed; parallel to sig.params
 };
 
-/// Module-level state the instruction parser resolves against.
+/// WasmModule-level state the instruction parser resolves against.
 class ModuleContext {
  public:
   std::vector<FuncType> types;

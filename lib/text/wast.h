@@ -85,7 +85,7 @@ struct Command {
   };
   Kind kind = Kind::Module;
   uint32_t line = 0;  ///< 1-based line of the command's opening parenthesis
-  ModuleSource module;                      ///< Module, AssertMalformed/Invalid/Unlinkable/Uninstantiable
+  ModuleSource module;                      ///< WasmModule, AssertMalformed/Invalid/Unlinkable/Uninstantiable
   Action action;                            ///< Action, AssertReturn/Trap/Exhaustion/Exception
   std::vector<ResultPat> expected;          ///< AssertReturn
   std::string text;                         ///< expected failure message; Register: the name

@@ -17,7 +17,7 @@
 //     kind If and `unreachable` tells whether the then-arm's end is reachable; afterwards
 //     the frame becomes FrameKind::Else with the block's params pushed again.
 //   - on_end is called after the results were checked and before the frame is popped.
-//   - Block signatures point into Module::types or static storage, never into the frame,
+//   - Block signatures point into WasmModule::types or static storage, never into the frame,
 //     so they stay valid when the control stack grows.
 //
 // Errors: byte-level problems are ErrorKind::Malformed, typing problems ErrorKind::Invalid,
@@ -44,7 +44,7 @@ namespace shard {
 /// For each function index, 1 if the function may be named by ref.func inside a function
 /// body: it occurs in the module outside the functions (exports, global initialisers,
 /// element segments). valid/modules.rst: C.refs. Defined in validator.cpp.
-std::vector<uint8_t> declared_function_refs(const Module& m);
+std::vector<uint8_t> declared_function_refs(const WasmModule& m);
 
 namespace body_detail {
 
@@ -99,10 +99,10 @@ class BodyDecoder {
   using Control = typename V::Control;
   using Frame = ControlFrame<Control>;
 
-  BodyDecoder(const Module& m, V& visitor) : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0) {
+  BodyDecoder(const WasmModule& m, V& visitor) : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0) {
     declared_ = declared_function_refs(m);
   }
-  BodyDecoder(const Module& m, V& visitor, std::vector<uint8_t> declared)
+  BodyDecoder(const WasmModule& m, V& visitor, std::vector<uint8_t> declared)
       : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0), declared_(std::move(declared)) {}
 
   /// Decodes and validates defined function `defined_index` (not counting imports).
@@ -651,7 +651,7 @@ class BodyDecoder {
     return true;
   }
 
-  const Module& m_;
+  const WasmModule& m_;
   V& v_;
   binary::Reader r_;
   std::vector<uint8_t> declared_;
@@ -673,7 +673,7 @@ class BodyDecoder {
 /// Decodes one defined function with a fresh decoder (convenience; for many functions keep
 /// one BodyDecoder so its stacks are reused).
 template <class V>
-Result<void> decode_function(const Module& m, uint32_t defined_index, V& visitor) {
+Result<void> decode_function(const WasmModule& m, uint32_t defined_index, V& visitor) {
   BodyDecoder<V> d(m, visitor);
   return d.decode_function(defined_index);
 }

@@ -11,7 +11,7 @@
 
 namespace shard {
 
-std::vector<uint8_t> declared_function_refs(const Module& m) {
+std::vector<uint8_t> declared_function_refs(const WasmModule& m) {
   std::vector<uint8_t> declared(m.num_funcs(), 0);
   auto mark = [&](uint32_t idx) {
     if (idx < declared.size()) declared[idx] = 1;
@@ -34,7 +34,7 @@ namespace {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& m) : m_(m) {}
+  explicit ModuleValidator(const WasmModule& m) : m_(m) {}
 
   std::optional<Error> run() {
     check_imports();
@@ -174,13 +174,13 @@ class ModuleValidator {
     }
   }
 
-  const Module& m_;
+  const WasmModule& m_;
   std::optional<Error> error_;
 };
 
 }  // namespace
 
-Result<void> validate_module(const Module& m) {
+Result<void> validate_module(const WasmModule& m) {
   std::optional<Error> first = ModuleValidator(m).run();
   // Function bodies: a malformed body wins over any validation error (the spec decodes
   // everything before it validates anything).
@@ -196,7 +196,7 @@ Result<void> validate_module(const Module& m) {
   return {};
 }
 
-Result<Module> load_module(std::vector<uint8_t> bytes) {
+Result<WasmModule> load_module(std::vector<uint8_t> bytes) {
   auto m = decode_module(std::move(bytes));
   if (!m) return std::move(m).error();
   if (auto r = validate_module(*m); !r) return std::move(r).error();

@@ -1,4 +1,4 @@
-// Module validation (valid/modules.rst) for Wasm 2.0, and load = decode + validate.
+// WasmModule validation (valid/modules.rst) for Wasm 2.0, and load = decode + validate.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +13,9 @@ namespace shard {
 /// body through BodyDecoder<NullVisitor>. Errors are ErrorKind::Invalid, except byte-level
 /// problems found inside function bodies (ErrorKind::Malformed), which are preferred over
 /// any validation error so a module is reported as malformed whenever it is.
-Result<void> validate_module(const Module& m);
+Result<void> validate_module(const WasmModule& m);
 
 /// decode_module + validate_module.
-Result<Module> load_module(std::vector<uint8_t> bytes);
+Result<WasmModule> load_module(std::vector<uint8_t> bytes);
 
 }  // namespace shard

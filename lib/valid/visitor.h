@@ -41,7 +41,7 @@ struct BlockSig {
 /// One decoded instruction with its immediates. Fields not used by `op` are left default.
 struct Instr {
   Op op = Op::Nop;
-  size_t offset = 0;     ///< byte offset of the opcode in Module::bytes
+  size_t offset = 0;     ///< byte offset of the opcode in WasmModule::bytes
   uint32_t height = 0;   ///< operand-stack height before the instruction
   uint32_t index = 0;    ///< local/global/func/table/elem/data/type/label index; memidx
   uint32_t index2 = 0;   ///< call_indirect: table; table.init: table; table.copy: source table;
@@ -79,7 +79,7 @@ struct ControlFrame {
 
 /// What begin_function sees.
 struct FunctionInfo {
-  const Module* module = nullptr;
+  const WasmModule* module = nullptr;
   uint32_t func_index = 0;           ///< in the function index space (imports first)
   const FuncType* type = nullptr;
   std::span<const ValType> locals;   ///< params followed by declared locals

@@ -1,5 +1,5 @@
 // The .wast script runner: executes the commands parse_script produced and counts outcomes.
-// Module-phase assertions (malformed/invalid) use the decoder, validator and text parser;
+// WasmModule-phase assertions (malformed/invalid) use the decoder, validator and text parser;
 // execution assertions use the runtime through the Session below.
 #include <fmt/format.h>
 
@@ -105,12 +105,12 @@ class Runner {
 
   /// Decode + validate; on success hand the module to the session (instantiated unless it
   /// is a `module definition`).
-  Result<std::shared_ptr<const Module>> load(const ModuleSource& src) {
+  Result<std::shared_ptr<const WasmModule>> load(const ModuleSource& src) {
     auto bytes = module_bytes(src);
     if (!bytes) return std::move(bytes).error();
     auto module = load_module(std::move(bytes).value());
     if (!module) return std::move(module).error();
-    return std::make_shared<const Module>(std::move(module).value());
+    return std::make_shared<const WasmModule>(std::move(module).value());
   }
 
   void define_module(const Command& cmd) {

@@ -52,7 +52,7 @@ struct Session::Impl {
   std::map<std::string, rt::Extern> spectest;
   std::map<std::string, rt::Instance*> registered;   // by registered module name
   std::map<std::string, rt::Instance*> named;        // by $id
-  std::map<std::string, std::shared_ptr<const Module>> definitions;
+  std::map<std::string, std::shared_ptr<const WasmModule>> definitions;
   rt::Instance* current = nullptr;
 
   explicit Impl(rt::Tier* tier) : store(rt::StoreConfig{}, tier) {
@@ -82,7 +82,7 @@ struct Session::Impl {
     if (auto m = store.create_memory(MemoryType{Limits{1, 2}})) spectest["memory"] = rt::Extern::memory(*m);
   }
 
-  Result<std::vector<rt::Extern>> resolve_imports(const Module& m) {
+  Result<std::vector<rt::Extern>> resolve_imports(const WasmModule& m) {
     std::vector<rt::Extern> out;
     out.reserve(m.imports.size());
     for (const Import& im : m.imports) {
@@ -112,11 +112,11 @@ Session::~Session() = default;
 
 bool Session::can_execute() const { return impl_->store.tier() != nullptr; }
 
-void Session::define(std::shared_ptr<const Module> module, const std::optional<std::string>& name) {
+void Session::define(std::shared_ptr<const WasmModule> module, const std::optional<std::string>& name) {
   if (name) impl_->definitions[*name] = std::move(module);
 }
 
-Result<void> Session::instantiate(std::shared_ptr<const Module> module, const std::optional<std::string>& name,
+Result<void> Session::instantiate(std::shared_ptr<const WasmModule> module, const std::optional<std::string>& name,
                                   bool keep) {
   if (!can_execute()) {
     if (!keep) return Error{ErrorKind::Unsupported, "no execution tier"};
@@ -136,7 +136,7 @@ Result<void> Session::instantiate(std::shared_ptr<const Module> module, const st
 
 Result<void> Session::instantiate_definition(const std::optional<std::string>& instance_name,
                                              const std::optional<std::string>& definition_name) {
-  std::shared_ptr<const Module> def;
+  std::shared_ptr<const WasmModule> def;
   if (definition_name) {
     auto it = impl_->definitions.find(*definition_name);
     if (it == impl_->definitions.end()) return Error{ErrorKind::Unlinkable, fmt::format("unknown module definition {}", *definition_name)};

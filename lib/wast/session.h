@@ -35,10 +35,10 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   /// Keep a validated module uninstantiated (`module definition`).
-  void define(std::shared_ptr<const Module> module, const std::optional<std::string>& name);
+  void define(std::shared_ptr<const WasmModule> module, const std::optional<std::string>& name);
   /// Instantiate against the registered modules and spectest. With keep, the instance
   /// becomes the current module (and `name` refers to it).
-  Result<void> instantiate(std::shared_ptr<const Module> module, const std::optional<std::string>& name,
+  Result<void> instantiate(std::shared_ptr<const WasmModule> module, const std::optional<std::string>& name,
                            bool keep = true);
   Result<void> instantiate_definition(const std::optional<std::string>& instance_name,
                                       const std::optional<std::string>& definition_name);

@@ -47,7 +47,7 @@ Bytes full_module() {
 TEST_CASE("a module with every section decodes into the IR", "[binary]") {
   auto r = decode_module(full_module());
   REQUIRE(r.ok());
-  const Module& m = *r;
+  const WasmModule& m = *r;
   REQUIRE(m.types.size() == 2);
   CHECK(m.types[0].params == std::vector<ValType>{ValType::I32});
   REQUIRE(m.imports.size() == 2);

@@ -89,7 +89,7 @@ TEST_CASE("local.set stores the producer's result directly and compare+br_if fus
   CHECK(r.values[0].i32 == 5050);
   std::string l = env.listing("sum");
   INFO(l);
-  CHECK(l.find("i32.add [16|0]") != std::string::npos);  // dst = local 1
+  CHECK(l.find("i32.add [16|16] [0|0]") != std::string::npos);  // local1 = local1 + local0, in place
   CHECK(l.find("br_si.I32Ne") != std::string::npos);     // compare-and-branch with an immediate
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("memory accesses are bounds checked and traps carry a backtrace", "[in
   REQUIRE(r.trap->backtrace.size() == 2);
   CHECK(r.trap->backtrace[0].func_index == load);
   CHECK(r.trap->backtrace[1].func_index == outer);
-  const Module& m = *env.inst->module;
+  const WasmModule& m = *env.inst->module;
   // The faulting i32.load is the second instruction of its body (after local.get 0).
   CHECK(r.trap->backtrace[0].offset == m.functions[0].body_offset + 2);
   CHECK(r.trap->backtrace[1].offset == m.functions[1].body_offset + 2);  // the call

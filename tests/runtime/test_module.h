@@ -219,10 +219,10 @@ class ModuleBuilder {
   }
 
   /// Decodes and validates; fails the test (via the returned null) when the module is bad.
-  std::shared_ptr<const Module> load() const {
+  std::shared_ptr<const WasmModule> load() const {
     auto m = load_module(build());
     if (!m) return nullptr;
-    return std::make_shared<const Module>(std::move(*m));
+    return std::make_shared<const WasmModule>(std::move(*m));
   }
 
  private:

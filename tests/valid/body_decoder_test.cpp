@@ -48,14 +48,14 @@ struct Recorder : VisitorBase {
   }
 };
 
-Module decode(const Bytes& b) {
+WasmModule decode(const Bytes& b) {
   auto r = decode_module(b);
   REQUIRE(r.ok());
   return std::move(r).value();
 }
 
 Error invalid_body(const Bytes& type, const Bytes& code, bool memory = false) {
-  Module m = decode(one_type_module(type, {code}, memory));
+  WasmModule m = decode(one_type_module(type, {code}, memory));
   auto r = validate_module(m);
   REQUIRE_FALSE(r.ok());
   return r.error();
@@ -84,7 +84,7 @@ TEST_CASE("the visitor sees each instruction typed, with stack heights", "[valid
                 0x0f,                           // return
                 0x41, 0x05, 0x6a,               // dead: i32.const 5, i32.add
                 0x0b};
-  Module m = decode(one_type_module(kI32ToI32, {code}));
+  WasmModule m = decode(one_type_module(kI32ToI32, {code}));
   Recorder rec;
   BodyDecoder<Recorder> d(m, rec);
   auto r = d.decode_function(0);
@@ -118,7 +118,7 @@ TEST_CASE("br_table and loops reach the visitor", "[valid][visitor]") {
                 0x41, 0x00,                    //     i32.const 0
                 0x0e, 0x02, 0x00, 0x01, 0x00,  //     br_table 0 1 0
                 0x0b, 0x0b, 0x0b};
-  Module m = decode(one_type_module(kVoid, {code}));
+  WasmModule m = decode(one_type_module(kVoid, {code}));
   Recorder rec;
   REQUIRE(decode_function(m, 0, rec).ok());
   CHECK(rec.log[1] == "loop h=0 id=1");
@@ -133,7 +133,7 @@ TEST_CASE("typing errors are invalid, with the spec's wording, offset and functi
   CHECK(e.message.find("type mismatch") == 0);
   CHECK(e.message.find("function 0") != std::string::npos);
   CHECK(e.message.find("i32.add") != std::string::npos);
-  Module m = decode(one_type_module(kVoid, {{0x00, 0x41, 0x00, 0x43, 0, 0, 0, 0, 0x6a, 0x1a, 0x0b}}));
+  WasmModule m = decode(one_type_module(kVoid, {{0x00, 0x41, 0x00, 0x43, 0, 0, 0, 0, 0x6a, 0x1a, 0x0b}}));
   CHECK(m.bytes[e.offset] == 0x6a);
 
   CHECK(invalid_body(kVoid, {0x00, 0x20, 0x02, 0x1a, 0x0b}).message.find("unknown local 2") == 0);
@@ -166,7 +166,7 @@ TEST_CASE("typing errors are invalid, with the spec's wording, offset and functi
 
 TEST_CASE("unreachable code has a polymorphic stack", "[valid]") {
   // unreachable; i32.add; drop; select; drop  -- all valid after unreachable
-  Module m = decode(one_type_module(kVoid, {{0x00, 0x00, 0x6a, 0x1a, 0x1b, 0x1a, 0x0b}}));
+  WasmModule m = decode(one_type_module(kVoid, {{0x00, 0x00, 0x6a, 0x1a, 0x1b, 0x1a, 0x0b}}));
   CHECK(validate_module(m).ok());
   // But types that are present still count: unreachable; f32.const; i32.add is invalid.
   CHECK(invalid_body(kVoid, {0x00, 0x00, 0x43, 0, 0, 0, 0, 0x6a, 0x0b}).message.find("type mismatch") == 0);
@@ -174,7 +174,7 @@ TEST_CASE("unreachable code has a polymorphic stack", "[valid]") {
 
 TEST_CASE("byte-level problems in bodies are malformed", "[valid]") {
   auto malformed = [](const Bytes& code) {
-    Module m = decode(one_type_module(kVoid, {code}, true));
+    WasmModule m = decode(one_type_module(kVoid, {code}, true));
     auto r = validate_module(m);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == ErrorKind::Malformed);
@@ -192,7 +192,7 @@ TEST_CASE("byte-level problems in bodies are malformed", "[valid]") {
 }
 
 TEST_CASE("a malformed body wins over an earlier invalid one", "[valid]") {
-  Module m = decode(one_type_module(kVoid, {{0x00, 0x41, 0x00, 0x0b}, {0x00, 0xff, 0x0b}}));
+  WasmModule m = decode(one_type_module(kVoid, {{0x00, 0x41, 0x00, 0x0b}, {0x00, 0xff, 0x0b}}));
   auto r = validate_module(m);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Malformed);

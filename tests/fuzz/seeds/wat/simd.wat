@@ -1,0 +1,18 @@
+;; Hand-written seed: SIMD constants, lanes, shuffles, memory lanes, conversions.
+(module
+  (memory 1)
+  (func (export "simd") (param v128) (result i32 f64)
+    (local $v v128)
+    (local.set $v (v128.const i32x4 1 -2 0x7fffffff 0x80000000))
+    (local.set $v (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $v) (local.get 0)))
+    (local.set $v (i32x4.trunc_sat_f32x4_s (f32x4.splat (f32.const nan:0x200000))))
+    (local.set $v (v128.load32_lane offset=4 2 (i32.const 8) (local.get $v)))
+    (v128.store64_lane 1 (i32.const 0) (local.get $v))
+    (local.set $v (i16x8.q15mulr_sat_s (local.get $v) (i16x8.splat (i32.const -32768))))
+    (i8x16.extract_lane_u 15 (local.get $v))
+    (f64x2.extract_lane 1 (f64x2.promote_low_f32x4 (v128.load (i32.const 0)))))
+  (func (export "numeric") (result i64)
+    (i64.trunc_sat_f64_u (f64.const -0x1.fffffffffffffp+1023))
+    (i64.extend32_s (i64.const 0xffffffff))
+    (i64.rotl)
+    (i64.div_s (i64.const 0x8000000000000000) (i64.const -1))))

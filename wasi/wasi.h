@@ -1,0 +1,66 @@
+// WASI preview1 for embedders: what a guest may see (WasiConfig) and running a WASI command.
+// Capabilities are denied by default: no directory, environment variable or socket is
+// visible unless the config grants it. Only the standard streams are inherited by default,
+// and they can be closed or redirected to callbacks.
+//
+// Uses only std and include/shard types so it can move to the public headers unchanged.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shard/result.h"
+
+namespace shard::wasi {
+
+/// A host directory granted to the guest (--dir HOST[::GUEST]).
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;  ///< the name the guest sees (wasi-libc matches absolute paths against it)
+  bool read_only = false;  ///< no right that modifies the file system is granted beneath it
+};
+
+/// Where a standard stream goes. A callback, when set, wins over host_fd; with neither the
+/// guest's fd is closed (EBADF).
+struct Stdio {
+  int host_fd = -1;  ///< borrowed, never closed by WASI
+  /// stdin: fill the span, return the byte count (0 = end of input).
+  std::function<size_t(std::span<uint8_t>)> read;
+  /// stdout/stderr: consume the bytes (always all of them).
+  std::function<void(std::span<const uint8_t>)> write;
+
+  static Stdio inherit(int fd) { Stdio s; s.host_fd = fd; return s; }
+  static Stdio closed() { return {}; }
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;  ///< argv, including argv[0]
+  std::vector<std::pair<std::string, std::string>> env;
+  bool inherit_env = false;       ///< also pass the host's environment (before `env`, which overrides)
+  std::vector<Preopen> preopens;  ///< become fds 3, 4, ... in this order
+  Stdio stdin_stream = Stdio::inherit(0);
+  Stdio stdout_stream = Stdio::inherit(1);
+  Stdio stderr_stream = Stdio::inherit(2);
+  /// Host sockets handed in (borrowed), numbered after the preopens. The guest may
+  /// sock_accept on a listening one; there is no other way to reach the network.
+  std::vector<int> sockets;
+};
+
+/// How a command ended.
+struct RunOutcome {
+  uint32_t exit_code = 0;    ///< proc_exit's code; 0 when _start returned; 134 after a trap
+  bool trapped = false;      ///< the guest trapped (trap_message says how)
+  std::string trap_message;  ///< message and wasm backtrace
+};
+
+/// Decodes, validates, links (wasi_snapshot_preview1 only) and instantiates a WASI command,
+/// then runs its `_start` on the interpreter. Errors: Malformed/Invalid bytes, Unlinkable
+/// imports (an unknown WASI function is named), Io for a preopen that cannot be opened,
+/// Uninstantiable. A guest trap is an outcome, not an error.
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config);
+
+}  // namespace shard::wasi
