@@ -8,6 +8,7 @@
 //
 // Numeric and SIMD semantics come from lib/runtime/numerics.h and simd.h (sem::<Op>), bound
 // to handlers by expanding lib/opcodes.def; nothing here re-implements arithmetic.
+#include <fmt/format.h>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -606,7 +607,12 @@ L_X_CallIndirect: {
   uint32_t i = rd<uint32_t>(S(pc[2].lo));
   if (i >= t->size) TRAP(TrapKind::UndefinedElement);
   callee = static_cast<FuncInst*>(t->elements[i]);
-  if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
+  if (callee == nullptr) {
+    // The reference interpreter names the element ("uninitialized element 2"); so do we.
+    ctx->raise(TrapKind::UninitializedElement, fmt::format("uninitialized element {}", i));
+    tk = TrapKind::UninitializedElement;
+    goto unwind;
+  }
   if (callee->type_id != inst->type_ids[pc[1].lo]) TRAP(TrapKind::IndirectCallTypeMismatch);
   argp = reinterpret_cast<Slot*>(fp + pc[2].hi);
   next_pc = pc + 3;
