@@ -1,11 +1,16 @@
 // The `shard` command line. Uses the public API (include/shard/) only.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "shard/shard.h"
 #include "shard/validate.h"
 #include "shard/version.h"
 #include "shard/wast.h"
@@ -15,6 +20,15 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: shard <command> [options] [args]
 
 commands:
+  run [OPTIONS] FILE [ARGS...]
+                            run a module (.wasm or .wat): with --invoke NAME, call that export
+                            with ARGS (numbers, converted to its parameter types) and print
+                            its results, one per line as TYPE:VALUE
+    --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
+    --tier interp           execution tier (the interpreter is the only one so far)
+    --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
+    --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)
+    --max-call-depth N      nested calls before "call stack exhausted" (default 20000)
   wast [-v] FILE.wast...    run spec-test scripts; prints failures and a final line
                             "N passed, N failed, N skipped"; exit status 0 only if none failed
   validate FILE             decode and validate a module (.wasm or .wat); exit status 0 if valid
@@ -103,6 +117,163 @@ int cmd_wat2wasm(const std::vector<std::string_view>& args) {
   return ok ? 0 : 1;
 }
 
+/// "123", "64K", "16M", "4G" → bytes.
+bool parse_size(std::string_view s, uint64_t& out) {
+  if (s.empty()) return false;
+  uint64_t mult = 1;
+  char last = s.back();
+  if (last == 'K' || last == 'k') mult = 1ull << 10;
+  else if (last == 'M' || last == 'm') mult = 1ull << 20;
+  else if (last == 'G' || last == 'g') mult = 1ull << 30;
+  if (mult != 1) s.remove_suffix(1);
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + uint64_t(c - '0');
+  }
+  if (s.empty() || v > UINT64_MAX / mult) return false;
+  out = v * mult;
+  return true;
+}
+
+/// Parses a command-line argument as a value of type `t`.
+shard::Result<shard::Val> parse_arg(std::string_view text, shard::ValType t) {
+  std::string s(text);
+  auto bad = [&](const char* what) {
+    return shard::Error{shard::ErrorKind::Usage, fmt::format("argument '{}' is not {}", text, what)};
+  };
+  errno = 0;
+  char* end = nullptr;
+  switch (t) {
+    case shard::ValType::I32:
+    case shard::ValType::I64: {
+      bool neg = !s.empty() && s[0] == '-';
+      unsigned long long u = std::strtoull(s.c_str() + (neg ? 1 : 0), &end, 0);
+      if (s.empty() || *end != '\0' || errno == ERANGE || (!s.empty() && (s[neg] == '-' || s[neg] == '+')))
+        return bad("an integer");
+      if (t == shard::ValType::I32) {
+        if (neg ? u > 0x80000000ull : u > 0xffffffffull) return bad("a 32-bit integer");
+        return shard::Val::i32(static_cast<int32_t>(neg ? uint32_t(0) - uint32_t(u) : uint32_t(u)));
+      }
+      if (neg && u > 0x8000000000000000ull) return bad("a 64-bit integer");
+      return shard::Val::i64(static_cast<int64_t>(neg ? uint64_t(0) - uint64_t(u) : uint64_t(u)));
+    }
+    case shard::ValType::F32: {
+      float f = std::strtof(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return bad("a number");
+      return shard::Val::f32(f);
+    }
+    case shard::ValType::F64: {
+      double d = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return bad("a number");
+      return shard::Val::f64(d);
+    }
+    case shard::ValType::ExternRef:
+    case shard::ValType::FuncRef:
+      if (s == "null") return shard::Val::null(t);
+      return bad("'null' (the only reference the command line can pass)");
+    default:
+      return shard::Error{shard::ErrorKind::Usage, fmt::format("{} parameters cannot be passed on the command line",
+                                                               shard::to_string(t))};
+  }
+}
+
+int cmd_run(const std::vector<std::string_view>& args) {
+  shard::EngineConfig config;
+  std::string invoke;
+  std::vector<std::string> positional;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    auto value = [&](std::string_view opt) -> std::optional<std::string_view> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      (void)opt;
+      return args[++i];
+    };
+    if (options_done || a.empty() || a[0] != '-' || (a.size() > 1 && (a[1] == '.' || (a[1] >= '0' && a[1] <= '9')))) {
+      positional.emplace_back(a);  // negative numbers are arguments, not options
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+    } else if (a == "--invoke") {
+      auto v = value(a);
+      if (!v) return usage_error("run: --invoke needs an export name");
+      invoke = *v;
+    } else if (a == "--tier") {
+      auto v = value(a);
+      if (!v) return usage_error("run: --tier needs a value");
+      if (*v != "interp") return usage_error(fmt::format("run: unknown tier '{}' (available: interp)", *v));
+      config.tier = shard::TierKind::Interpreter;
+    } else if (a == "--max-memory" || a == "--max-stack") {
+      auto v = value(a);
+      uint64_t bytes = 0;
+      if (!v || !parse_size(*v, bytes)) return usage_error(fmt::format("run: {} needs a size like 65536, 64K, 16M or 4G", a));
+      if (a == "--max-memory") config.max_memory_pages = std::min<uint64_t>(bytes >> 16, 65536);
+      else config.max_stack_bytes = static_cast<size_t>(std::max<uint64_t>(bytes, 4096));
+    } else if (a == "--max-call-depth") {
+      auto v = value(a);
+      uint64_t n = 0;
+      if (!v || !parse_size(*v, n) || n == 0 || n > 10'000'000) return usage_error("run: --max-call-depth needs a number from 1 to 10000000");
+      config.max_call_depth = static_cast<uint32_t>(n);
+    } else {
+      return usage_error(fmt::format("run: unknown option '{}'", a));
+    }
+  }
+  if (positional.empty()) return usage_error("run: no FILE given");
+  // FILE comes first; `--invoke NAME ARGS... FILE` (the file last) is accepted too.
+  std::string file = positional.front();
+  std::vector<std::string> rest(positional.begin() + 1, positional.end());
+  std::FILE* probe = std::fopen(file.c_str(), "rb");
+  if (probe != nullptr) {
+    std::fclose(probe);
+  } else if (!invoke.empty() && positional.size() > 1) {
+    file = positional.back();
+    rest.assign(positional.begin(), positional.end() - 1);
+  }
+
+  shard::Engine engine(config);
+  auto module = shard::Module::from_file(engine, file);
+  if (!module) {
+    fmt::print(stderr, "shard: {}: {}: {}\n", file, shard::to_string(module.error().kind), module.error().to_string());
+    return 1;
+  }
+  if (invoke.empty()) {
+    return usage_error("run: WASI commands are not supported yet; use --invoke NAME to call an export");
+  }
+  shard::Store store(engine);
+  shard::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  if (!instance) {
+    fmt::print(stderr, "shard: {}: {}: {}\n", file, shard::to_string(instance.error().kind), instance.error().to_string());
+    return 1;
+  }
+  auto func = instance->func(invoke);
+  if (!func) {
+    fmt::print(stderr, "shard: {}: {}\n", file, func.error().message);
+    return 1;
+  }
+  const shard::FuncType& type = func->type();
+  if (rest.size() != type.params.size()) {
+    return usage_error(fmt::format("run: '{}' takes {} argument(s), {} given", invoke, type.params.size(), rest.size()));
+  }
+  std::vector<shard::Val> call_args;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    auto v = parse_arg(rest[i], type.params[i]);
+    if (!v) return usage_error(fmt::format("run: {}", v.error().message));
+    call_args.push_back(*v);
+  }
+  auto results = func->call(call_args);
+  if (!results) {
+    const shard::Error& e = results.error();
+    if (e.kind == shard::ErrorKind::Trap) fmt::print(stderr, "shard: trap: {}\n", e.to_string());
+    else fmt::print(stderr, "shard: {}\n", e.to_string());
+    return 134;  // like an abort: distinguishable from any ordinary exit status a guest picks
+  }
+  for (const shard::Val& v : *results) fmt::print("{}\n", v.to_string());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,6 +288,7 @@ int main(int argc, char** argv) {
     fmt::print("shard {}\n", shard::kVersion);
     return 0;
   }
+  if (cmd == "run") return cmd_run(args);
   if (cmd == "wast") return cmd_wast(args);
   if (cmd == "validate") return cmd_validate(args);
   if (cmd == "wat2wasm") return cmd_wat2wasm(args);

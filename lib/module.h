@@ -53,7 +53,7 @@ struct Function {
   size_t code_offset = 0;       ///< offset of the function's size field, for error messages
 };
 
-struct Global {
+struct GlobalDef {
   GlobalType type;
   ConstExpr init;
 };
@@ -100,7 +100,7 @@ struct WasmModule {
   std::vector<Function> functions;  ///< defined functions only
   std::vector<TableType> tables;    ///< defined tables only
   std::vector<MemoryType> memories; ///< defined memories only
-  std::vector<Global> globals;      ///< defined globals only
+  std::vector<GlobalDef> globals;      ///< defined globals only
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;

@@ -8,6 +8,9 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
+
+#include "shard/trap.h"
 
 namespace shard {
 
@@ -20,18 +23,38 @@ enum class ErrorKind : uint8_t {
   Uninstantiable,  ///< instantiation trapped (segment out of bounds, start function trap)
   Io,              ///< file could not be read
   Unsupported,     ///< a feature Shard does not implement (yet)
+  Trap,            ///< a call trapped (Error::trap says how; Error::backtrace where)
+  Usage,           ///< the API was used wrongly: no such export, wrong argument types, ...
+};
+
+/// One frame of a wasm backtrace, innermost first.
+struct TrapFrame {
+  uint32_t func_index = 0;  ///< in the module's function index space
+  std::string func_name;    ///< from the name section, empty if none
+  size_t offset = SIZE_MAX; ///< byte offset of the instruction in the module binary
+  bool host = false;        ///< a host function
 };
 
 /// An error with a location. `offset` is a byte offset into the binary (or SIZE_MAX when
 /// not applicable); `line`/`column` are 1-based positions in a text source (0 when not text).
 struct Error {
+  Error() = default;
+  Error(ErrorKind k, std::string msg, size_t off = SIZE_MAX, uint32_t ln = 0, uint32_t col = 0)
+      : kind(k), message(std::move(msg)), offset(off), line(ln), column(col) {}
+
   ErrorKind kind = ErrorKind::Malformed;
   std::string message;
   size_t offset = SIZE_MAX;
   uint32_t line = 0;
   uint32_t column = 0;
+  /// For ErrorKind::Trap: the trap kind, the wasm backtrace (innermost first), and for
+  /// TrapKind::Exit the code the guest exited with.
+  TrapKind trap = TrapKind::None;
+  std::vector<TrapFrame> backtrace;
+  int32_t exit_code = 0;
 
-  /// "offset 0x1f: type mismatch" / "3:14: unknown operator" / plain message.
+  /// "offset 0x1f: type mismatch" / "3:14: unknown operator" / a trap message followed by
+  /// one "  at NAME (offset 0x..)" line per backtrace frame / plain message.
   std::string to_string() const;
 };
 

@@ -362,7 +362,7 @@ class ModuleDecoder {
     uint32_t n = r_.len();
     m_.globals.resize(n);
     for (uint32_t i = 0; i < n && r_.ok(); ++i) {
-      Global& g = m_.globals[i];
+      GlobalDef& g = m_.globals[i];
       if (!global_type(g.type) || !const_expr(g.init)) return false;
       m_.all_globals.push_back(g.type);
     }

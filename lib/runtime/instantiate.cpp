@@ -165,7 +165,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   // Globals: initializers see imported globals, earlier globals and all function refs.
   inst->global_vec.reserve(m.num_globals());
   inst->globals = inst->global_vec.data();
-  for (const Global& g : m.globals) {
+  for (const GlobalDef& g : m.globals) {
     Slot v = eval_const(g.init, *inst);
     GlobalInst* gi = store.create_global(g.type, Value::default_of(g.type.type));
     gi->value = v;

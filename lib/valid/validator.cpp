@@ -22,7 +22,7 @@ std::vector<uint8_t> declared_function_refs(const WasmModule& m) {
   };
   for (const Export& e : m.exports)
     if (e.kind == ExternKind::Func) mark(e.index);
-  for (const Global& g : m.globals) scan(g.init);
+  for (const GlobalDef& g : m.globals) scan(g.init);
   for (const ElemSegment& s : m.elems) {
     scan(s.offset);
     for (const ConstExpr& e : s.inits) scan(e);
@@ -120,7 +120,7 @@ class ModuleValidator {
 
   void check_globals() {
     for (size_t i = 0; i < m_.globals.size(); ++i) {
-      const Global& g = m_.globals[i];
+      const GlobalDef& g = m_.globals[i];
       check_const(g.init, g.type.type, static_cast<uint32_t>(m_.num_imported_globals + i));
     }
   }
