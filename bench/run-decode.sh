@@ -15,10 +15,11 @@ if [ ! -f "$out/big-$n.wasm" ]; then
   clang --target=wasm32-wasi --sysroot=/usr -O2 "$out/big-$n.c" -o "$out/big-$n.wasm"
 fi
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHARD_BUILD_BENCH=ON -DSHARD_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench -j 2 --target shard_bench_decode shard_cli
+cmake --build build-bench -j 2 --target shard_bench_decode shard_bench_interp shard_cli
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 ls -l "$out/big-$n.wasm"
 build-bench/bin/shard_bench_decode "$out/big-$n.wasm" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+build-bench/bin/shard_bench_interp "$out/big-$n.wasm" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 if command -v hyperfine >/dev/null && command -v wasm-validate >/dev/null; then
   hyperfine -N -w 2 -r 10 "build-bench/bin/shard validate $out/big-$n.wasm" "wasm-validate $out/big-$n.wasm"
 fi

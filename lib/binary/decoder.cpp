@@ -458,7 +458,7 @@ class ModuleDecoder {
       size_t locals_start = r_.pos();
       for (uint32_t g = 0; g < groups && r_.ok(); ++g) {
         total += r_.u32();
-        ValType t;
+        ValType t = ValType::I32;
         if (!val_type(t)) return false;
         if (total > kMaxFunctionLocals) return r_.fail(start, "too many locals");
       }
@@ -467,7 +467,7 @@ class ModuleDecoder {
       r_.seek(locals_start);
       for (uint32_t g = 0; g < groups; ++g) {
         uint32_t count = r_.u32();
-        ValType t;
+        ValType t = ValType::I32;
         val_type(t);
         f.locals.insert(f.locals.end(), count, t);
       }

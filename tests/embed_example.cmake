@@ -1,0 +1,17 @@
+# Installs Shard from SHARD_BUILD into a fresh prefix under WORK, then configures, builds and
+# runs examples/embed against it, the way an application would.
+file(REMOVE_RECURSE ${WORK})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}")
+  endif()
+endfunction()
+run(${CMAKE_COMMAND} --install ${SHARD_BUILD} --prefix ${WORK}/prefix)
+set(compiler_arg)
+if(DEFINED ENV{CXX})
+  set(compiler_arg -DCMAKE_CXX_COMPILER=$ENV{CXX})
+endif()
+run(${CMAKE_COMMAND} -S ${SHARD_SOURCE}/examples/embed -B ${WORK}/build -DCMAKE_PREFIX_PATH=${WORK}/prefix ${compiler_arg})
+run(${CMAKE_COMMAND} --build ${WORK}/build)
+run(${WORK}/build/embed)
