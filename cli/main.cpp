@@ -12,6 +12,7 @@
 
 #include "shard/shard.h"
 #include "shard/validate.h"
+#include "shard/wasi.h"
 #include "shard/version.h"
 #include "shard/wast.h"
 
@@ -21,9 +22,15 @@ constexpr std::string_view kUsage = R"(usage: shard <command> [options] [args]
 
 commands:
   run [OPTIONS] FILE [ARGS...]
-                            run a module (.wasm or .wat): with --invoke NAME, call that export
-                            with ARGS (numbers, converted to its parameter types) and print
-                            its results, one per line as TYPE:VALUE
+                            run a WASI command (.wasm or .wat; its _start) with ARGS as argv;
+                            exit status = the guest's exit code, 134 after a trap.
+                            With --invoke NAME, call that export instead, with ARGS (numbers,
+                            converted to its parameter types), printing results as TYPE:VALUE
+    --dir HOST[::GUEST]     grant the guest a host directory (as GUEST; default: HOST)
+    --dir-ro HOST[::GUEST]  the same, read-only
+    --env KEY=VALUE         give the guest an environment variable
+    --inherit-env           give the guest the whole host environment (before --env)
+                            Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
     --tier interp           execution tier (the interpreter is the only one so far)
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
@@ -180,6 +187,8 @@ shard::Result<shard::Val> parse_arg(std::string_view text, shard::ValType t) {
 
 int cmd_run(const std::vector<std::string_view>& args) {
   shard::EngineConfig config;
+  shard::wasi::WasiConfig wasi;
+  bool wasi_options = false;
   std::string invoke;
   std::vector<std::string> positional;
   bool options_done = false;
@@ -211,6 +220,21 @@ int cmd_run(const std::vector<std::string_view>& args) {
       if (!v || !parse_size(*v, bytes)) return usage_error(fmt::format("run: {} needs a size like 65536, 64K, 16M or 4G", a));
       if (a == "--max-memory") config.max_memory_pages = std::min<uint64_t>(bytes >> 16, 65536);
       else config.max_stack_bytes = static_cast<size_t>(std::max<uint64_t>(bytes, 4096));
+    } else if (a == "--dir" || a == "--dir-ro") {
+      auto v = value(a);
+      if (!v || v->empty()) return usage_error(fmt::format("run: {} needs HOST[::GUEST]", a));
+      wasi.preopens.push_back(shard::wasi::parse_dir_spec(*v, a == "--dir-ro"));
+      wasi_options = true;
+    } else if (a == "--env") {
+      auto v = value(a);
+      if (!v) return usage_error("run: --env needs KEY=VALUE");
+      auto kv = shard::wasi::parse_env_spec(*v);
+      if (!kv) return usage_error(fmt::format("run: --env {}: {}", *v, kv.error().message));
+      wasi.env.push_back(*kv);
+      wasi_options = true;
+    } else if (a == "--inherit-env") {
+      wasi.inherit_env = true;
+      wasi_options = true;
     } else if (a == "--max-call-depth") {
       auto v = value(a);
       uint64_t n = 0;
@@ -239,8 +263,24 @@ int cmd_run(const std::vector<std::string_view>& args) {
     return 1;
   }
   if (invoke.empty()) {
-    return usage_error("run: WASI commands are not supported yet; use --invoke NAME to call an export");
+    auto bytes = shard::read_module_file(file);
+    if (!bytes) {
+      fmt::print(stderr, "shard: {}: {}\n", file, bytes.error().to_string());
+      return 1;
+    }
+    wasi.args.clear();
+    wasi.args.push_back(file);
+    wasi.args.insert(wasi.args.end(), rest.begin(), rest.end());
+    std::fflush(stdout);
+    auto outcome = shard::wasi::run_command(std::move(bytes).value(), wasi, config);
+    if (!outcome) {
+      fmt::print(stderr, "shard: {}: {}: {}\n", file, shard::to_string(outcome.error().kind), outcome.error().to_string());
+      return 1;
+    }
+    if (outcome->trapped) fmt::print(stderr, "shard: trap: {}\n", outcome->trap_message);
+    return static_cast<int>(outcome->exit_code & 0xff);
   }
+  if (wasi_options) return usage_error("run: --dir/--env/--inherit-env apply to WASI commands, not to --invoke");
   shard::Store store(engine);
   shard::Linker linker(engine);
   auto instance = linker.instantiate(store, *module);

@@ -127,7 +127,10 @@ Errno WasiContext::lookup(uint32_t fd, uint64_t needed, FdEntry*& out) {
 }
 
 Errno WasiContext::insert(std::unique_ptr<FdEntry> entry, uint32_t& fd_out) {
-  for (size_t i = 0; i < fds_.size(); ++i) {
+  // Lowest free number, but never 0-2: a guest whose standard streams are closed must not
+  // have a file it opens become its stdout.
+  while (fds_.size() < 3) fds_.emplace_back();
+  for (size_t i = 3; i < fds_.size(); ++i) {
     if (!fds_[i]) {
       fds_[i] = std::move(entry);
       fd_out = static_cast<uint32_t>(i);
@@ -259,6 +262,23 @@ Errno from_host_errno(int e) {
     case EXDEV: return Errno::XDev;
     default: return Errno::Io;
   }
+}
+
+Preopen parse_dir_spec(std::string_view spec, bool read_only) {
+  Preopen p;
+  p.read_only = read_only;
+  size_t sep = spec.find("::");
+  p.host_path = std::string(spec.substr(0, sep));
+  p.guest_path = sep == std::string_view::npos ? p.host_path : std::string(spec.substr(sep + 2));
+  return p;
+}
+
+Result<std::pair<std::string, std::string>> parse_env_spec(std::string_view spec) {
+  size_t eq = spec.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Error{ErrorKind::Malformed, fmt::format("--env expects KEY=VALUE, got '{}'", spec)};
+  }
+  return std::pair<std::string, std::string>(spec.substr(0, eq), spec.substr(eq + 1));
 }
 
 Errno read_path(const Call& c, uint32_t ptr, uint32_t len, std::string_view& out) {

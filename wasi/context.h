@@ -12,7 +12,7 @@
 #include "module.h"
 #include "runtime/runtime.h"
 #include "wasi/abi.h"
-#include "wasi/wasi.h"
+#include "shard/wasi.h"
 
 namespace shard::wasi {
 
@@ -77,7 +77,7 @@ class WasiContext {
   /// Errno::BadF for a closed fd, Errno::NotCapable for missing rights.
   abi::Errno lookup(uint32_t fd, uint64_t needed, FdEntry*& out);
   FdEntry* find(uint32_t fd);
-  /// Puts an entry at the lowest free number; Errno::MFile when the table is full.
+  /// Puts an entry at the lowest free number above 2; Errno::MFile when the table is full.
   abi::Errno insert(std::unique_ptr<FdEntry> entry, uint32_t& fd_out);
   abi::Errno close(uint32_t fd);
   abi::Errno renumber(uint32_t from, uint32_t to);
@@ -125,6 +125,6 @@ Result<std::vector<rt::Extern>> link_imports(rt::Store& store, const WasmModule&
 
 /// run_command on a given tier and context (tests use this to keep the context).
 Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const std::shared_ptr<WasiContext>& ctx,
-                               rt::Tier& tier);
+                               rt::Tier& tier, const rt::StoreConfig& store_config = {});
 
 }  // namespace shard::wasi

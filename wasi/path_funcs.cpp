@@ -67,7 +67,8 @@ Errno path_open(Call& c) {
   if (fdflags & kFdflagDsync) base |= r::kFdDatasync;
   if (fdflags & (kFdflagRsync | kFdflagSync)) base |= r::kFdSync;
   if (fdflags & kFdflagAppend) base |= r::kFdWrite;
-  if ((base & (r::kWriteAccess | r::kFdDatasync | r::kFdSync) & ~dir->rights_inheriting) != 0) {
+  const uint64_t refused = (oflags & kOflagDirectory) ? 0 : r::kWriteAccess | r::kFdDatasync | r::kFdSync;
+  if ((base & refused & ~dir->rights_inheriting) != 0) {
     return Errno::NotCapable;
   }
   base = want_base & dir->rights_inheriting;
@@ -87,7 +88,9 @@ Errno path_open(Call& c) {
   if (fdflags & kFdflagSync) flags |= O_SYNC;
   const bool can_write = (base & r::kWriteAccess) != 0 || (fdflags & kFdflagAppend) != 0;
   const bool can_read = (base & (r::kFdRead | r::kFdReaddir)) != 0;
-  flags |= can_write ? (can_read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  // A directory is never opened for writing; asking for a directory and write access at
+  // once only loses the latter (without O_DIRECTORY the host's EISDIR stands).
+  if (!(flags & O_DIRECTORY)) flags |= can_write ? (can_read ? O_RDWR : O_WRONLY) : O_RDONLY;
 
   int fd = openat(p.parent, p.name.c_str(), flags, 0666);
   if (fd < 0) return last_errno();

@@ -16,12 +16,12 @@ constexpr uint32_t kTrapExitCode = 134;
 }  // namespace
 
 Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const std::shared_ptr<WasiContext>& ctx,
-                               rt::Tier& tier) {
+                               rt::Tier& tier, const rt::StoreConfig& store_config) {
   Result<WasmModule> loaded = load_module(std::move(bytes));
   if (!loaded) return std::move(loaded).error();
   auto module = std::make_shared<const WasmModule>(std::move(loaded).value());
 
-  rt::Store store({}, &tier);
+  rt::Store store(store_config, &tier);
   Result<std::vector<rt::Extern>> imports = link_imports(store, *module, ctx);
   if (!imports) return std::move(imports).error();
 
@@ -60,10 +60,10 @@ Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const std::shared_ptr
   return out;
 }
 
-Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config) {
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config, const EngineConfig& engine) {
   Result<std::shared_ptr<WasiContext>> ctx = WasiContext::create(config);
   if (!ctx) return std::move(ctx).error();
-  return run_command(std::move(bytes), *ctx, interp::tier());
+  return run_command(std::move(bytes), *ctx, interp::tier(), rt::store_config(engine));
 }
 
 }  // namespace shard::wasi

@@ -182,14 +182,7 @@ std::string_view Module::name() const { return ir_->names.module_name; }
 // ---- Store ----
 
 Store::Store(const Engine& engine) : engine_(engine) {
-  const EngineConfig& c = engine.config();
-  rt::StoreConfig sc;
-  sc.max_memory_pages = c.max_memory_pages;
-  sc.max_table_elements = c.max_table_elements;
-  sc.max_call_depth = c.max_call_depth;
-  sc.value_stack_bytes = c.max_stack_bytes;
-  sc.reserve_full_memory = c.reserve_full_memory;
-  store_ = std::make_unique<rt::Store>(sc, &interp::tier());
+  store_ = std::make_unique<rt::Store>(rt::store_config(engine.config()), &interp::tier());
 }
 
 Store::~Store() = default;

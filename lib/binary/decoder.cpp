@@ -560,6 +560,9 @@ bool skip_immediates(Reader& r, Op op) {
 
 bool read_const_expr(Reader& r, ConstExpr& out) {
   out.offset = r.pos();
+  // binary/instructions.rst: expr ::= instr* 0x0B, where a block, loop or if brings its own
+  // `end`; only the `end` at depth 0 closes the expression (the rest is the validator's).
+  uint32_t depth = 0;
   for (;;) {
     size_t at = r.pos();
     uint8_t b = r.u8();
@@ -573,7 +576,9 @@ bool read_const_expr(Reader& r, ConstExpr& out) {
     }
     auto op = op_from_code(prefix, code);
     if (!op) return r.fail(at, illegal_opcode(prefix, code));
-    if (*op == Op::End) return true;
+    if (*op == Op::End && depth == 0) return true;
+    if (*op == Op::End) --depth;
+    if (*op == Op::Block || *op == Op::Loop || *op == Op::If) ++depth;
     ConstInstr ci;
     ci.op = *op;
     switch (*op) {

@@ -29,6 +29,7 @@
 
 #include "module.h"
 #include "runtime/v128.h"
+#include "shard/config.h"
 #include "shard/result.h"
 #include "shard/trap.h"
 
@@ -267,6 +268,9 @@ struct ExecContext {
   /// Start a trap: sets kind/message and clears the backtrace. Returns `kind`.
   TrapKind raise(TrapKind kind, std::string message = {});
 };
+
+/// The runtime limits an embedder's EngineConfig asks for.
+StoreConfig store_config(const EngineConfig& engine);
 
 /// An execution tier (interpreter, JIT): provides the entry point of wasm functions.
 /// `entry_for` is called once per defined function at instantiation; the tier may compile

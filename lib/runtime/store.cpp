@@ -108,4 +108,14 @@ std::string Trap::to_string() const {
 
 const FuncType& func_type(const FuncInst& f) { return *f.type; }
 
+StoreConfig store_config(const EngineConfig& c) {
+  StoreConfig sc;
+  sc.max_memory_pages = c.max_memory_pages;
+  sc.max_table_elements = c.max_table_elements;
+  sc.max_call_depth = c.max_call_depth;
+  sc.value_stack_bytes = c.max_stack_bytes;
+  sc.reserve_full_memory = c.reserve_full_memory;
+  return sc;
+}
+
 }  // namespace shard::rt

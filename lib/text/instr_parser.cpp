@@ -81,7 +81,10 @@ void InstrParser::folded() {
     return;
   }
   auto op = op_from_name(t.text);
-  if (!op) c_.fail(t, is_syntax_keyword(t.text) ? "unexpected token" : fmt::format("unknown operator {}", t.text));
+  // `else` and `end` are opcodes in the binary format but not plain instructions in text
+  // (text/instructions.rst): they only delimit blocks, so `(else)` and `(end)` are malformed.
+  if (!op || *op == Op::Else || *op == Op::End)
+    c_.fail(t, is_syntax_keyword(t.text) ? "unexpected token" : fmt::format("unknown operator {}", t.text));
   c_.next();
   // text/instructions.rst: (plaininstr foldedinstr*) ≡ foldedinstr* plaininstr.
   std::vector<uint8_t> imm;

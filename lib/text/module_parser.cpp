@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "text/module_parser.h"
 
 #include <fmt/format.h>
@@ -108,7 +109,8 @@ const char* kind_name(Kind k) {
 
 class ModuleParser {
  public:
-  explicit ModuleParser(Cursor& c) : c_(c) {}
+  ModuleParser(Cursor& c, bool names, std::string_view module_name)
+      : c_(c), names_(names), module_name_(module_name) {}
 
   std::vector<uint8_t> run() {
     size_t start = c_.pos();
@@ -623,10 +625,46 @@ class ModuleParser {
     }
     section(10, code_);
     section(11, datas_);
+    if (names_) name_section(out);
     return out;
   }
 
+  // appendix/custom.rst: the name section, with the module name (subsection 0) and function
+  // names (subsection 1, sorted by index) from the text's identifiers, without the `$`.
+  void name_section(std::vector<uint8_t>& out) {
+    if (m_.funcs.names.empty() && module_name_.empty()) return;
+    std::vector<uint8_t> body;
+    put_name(body, "name");
+    auto subsection = [&](uint8_t id, const std::vector<uint8_t>& content) {
+      body.push_back(id);
+      put_u32(body, content.size());
+      body.insert(body.end(), content.begin(), content.end());
+    };
+    if (!module_name_.empty()) {
+      std::vector<uint8_t> content;
+      put_name(content, module_name_);
+      subsection(0, content);
+    }
+    if (!m_.funcs.names.empty()) {
+      std::vector<std::pair<uint32_t, std::string_view>> names;
+      for (const auto& [id, index] : m_.funcs.names) names.emplace_back(index, id);
+      std::sort(names.begin(), names.end());
+      std::vector<uint8_t> content;
+      put_u32(content, names.size());
+      for (const auto& [index, id] : names) {
+        put_u32(content, index);
+        put_name(content, id);
+      }
+      subsection(1, content);
+    }
+    out.push_back(0);
+    put_u32(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+  }
+
   Cursor& c_;
+  bool names_ = false;
+  std::string module_name_;
   ModuleContext m_;
   std::optional<Kind> first_definition_;
   uint32_t seen_[4] = {0, 0, 0, 0};  ///< per Kind, indices assigned so far in pass 2
@@ -636,6 +674,8 @@ class ModuleParser {
 
 }  // namespace
 
-std::vector<uint8_t> encode_module_fields(Cursor& c) { return ModuleParser(c).run(); }
+std::vector<uint8_t> encode_module_fields(Cursor& c, bool names, std::string_view module_name) {
+  return ModuleParser(c, names, module_name).run();
+}
 
 }  // namespace shard::text

@@ -41,7 +41,7 @@ struct TypeUse {
   std::vector<std::string> param_names;  ///< "" where unnamed; parallel to sig.params
 };
 
-/// WasmModule-level state the instruction parser resolves against.
+/// Module-level state the instruction parser resolves against.
 class ModuleContext {
  public:
   std::vector<FuncType> types;
@@ -67,6 +67,8 @@ class ModuleContext {
 
 /// Encodes the module fields at the cursor, up to (not including) the closing `)` or Eof.
 /// Throws TextError.
-std::vector<uint8_t> encode_module_fields(Cursor& c);
+/// With `names`, a "name" custom section (appendix/custom.rst) records the module's and the
+/// functions' identifiers, so backtraces can show them.
+std::vector<uint8_t> encode_module_fields(Cursor& c, bool names = false, std::string_view module_name = {});
 
 }  // namespace shard::text

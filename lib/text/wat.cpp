@@ -8,7 +8,7 @@ using text::Cursor;
 using text::TextError;
 using text::TokenKind;
 
-Result<std::vector<uint8_t>> wat_to_binary(std::string_view text) {
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options) {
   auto tokens = text::tokenize(text);
   if (!tokens) return std::move(tokens).error();
   Cursor c(*tokens, 0);
@@ -17,11 +17,12 @@ Result<std::vector<uint8_t>> wat_to_binary(std::string_view text) {
     if (c.at_field("module")) {
       c.next();
       c.next();
-      if (c.at(TokenKind::Id)) c.next();
-      bytes = text::encode_module_fields(c);
+      std::string_view id;
+      if (c.at(TokenKind::Id)) id = c.next().value;
+      bytes = text::encode_module_fields(c, options.names, id);
       c.expect_rparen();
     } else {
-      bytes = text::encode_module_fields(c);
+      bytes = text::encode_module_fields(c, options.names);
     }
     if (!c.at(TokenKind::Eof)) c.unexpected();
     return bytes;

@@ -13,6 +13,11 @@ namespace shard {
 /// format. Identifiers are resolved and abbreviations expanded; typing is not checked, so a
 /// well-formed but invalid module still encodes. Errors are ErrorKind::Malformed with the
 /// 1-based line and column of the offending token.
-Result<std::vector<uint8_t>> wat_to_binary(std::string_view text);
+struct WatOptions {
+  /// Emit a "name" custom section with the module's and functions' identifiers (for
+  /// backtraces), like `wat2wasm --debug-names`.
+  bool names = false;
+};
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options = {});
 
 }  // namespace shard

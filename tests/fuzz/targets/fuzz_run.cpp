@@ -62,7 +62,7 @@ struct FactsVisitor : VisitorBase {
 /// execution might not terminate or costs too much.
 class CostModel {
  public:
-  explicit CostModel(const Module& m) : m_(m), facts_(m.num_funcs()), cost_(m.num_funcs(), 0), state_(m.num_funcs(), 0) {
+  explicit CostModel(const WasmModule& m) : m_(m), facts_(m.num_funcs()), cost_(m.num_funcs(), 0), state_(m.num_funcs(), 0) {
     FactsVisitor v;
     BodyDecoder<FactsVisitor> decoder(m, v);
     for (uint32_t i = 0; i < m.functions.size(); ++i) {
@@ -97,7 +97,7 @@ class CostModel {
   bool bounded(uint32_t f) { return cost(f) != kUnbounded; }
 
  private:
-  const Module& m_;
+  const WasmModule& m_;
   std::vector<FuncFacts> facts_;
   std::vector<uint64_t> cost_;
   std::vector<uint8_t> state_;  ///< 0 not visited, 1 on the DFS stack, 2 done
@@ -110,7 +110,7 @@ Limits capped(Limits l, uint64_t cap) {
 }
 
 /// Stub externs for every import; false if the store refuses one (e.g. a huge minimum).
-bool make_imports(rt::Store& store, const Module& m, std::vector<rt::Extern>& out) {
+bool make_imports(rt::Store& store, const WasmModule& m, std::vector<rt::Extern>& out) {
   for (const Import& im : m.imports) {
     switch (im.kind) {
       case ExternKind::Func: {
@@ -149,9 +149,9 @@ bool make_imports(rt::Store& store, const Module& m, std::vector<rt::Extern>& ou
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Result<Module> loaded = load_module(std::vector<uint8_t>(data, data + size));
+  Result<WasmModule> loaded = load_module(std::vector<uint8_t>(data, data + size));
   if (!loaded) return 0;
-  auto module = std::make_shared<const Module>(std::move(loaded).value());
+  auto module = std::make_shared<const WasmModule>(std::move(loaded).value());
 
   CostModel costs(*module);
   if (module->start && !costs.bounded(*module->start)) return 0;

@@ -3,16 +3,17 @@
 // visible unless the config grants it. Only the standard streams are inherited by default,
 // and they can be closed or redirected to callbacks.
 //
-// Uses only std and include/shard types so it can move to the public headers unchanged.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "shard/config.h"
 #include "shard/result.h"
 
 namespace shard::wasi {
@@ -50,6 +51,11 @@ struct WasiConfig {
   std::vector<int> sockets;
 };
 
+/// `shard run` flag values: "HOST[::GUEST]" for --dir / --dir-ro (GUEST defaults to HOST).
+Preopen parse_dir_spec(std::string_view spec, bool read_only);
+/// "KEY=VALUE" for --env; Malformed when there is no '=' or the key is empty.
+Result<std::pair<std::string, std::string>> parse_env_spec(std::string_view spec);
+
 /// How a command ended.
 struct RunOutcome {
   uint32_t exit_code = 0;    ///< proc_exit's code; 0 when _start returned; 134 after a trap
@@ -61,6 +67,8 @@ struct RunOutcome {
 /// then runs its `_start` on the interpreter. Errors: Malformed/Invalid bytes, Unlinkable
 /// imports (an unknown WASI function is named), Io for a preopen that cannot be opened,
 /// Uninstantiable. A guest trap is an outcome, not an error.
-Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config);
+/// `engine` gives the limits (memory pages, call depth, stack) and the tier.
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config,
+                               const EngineConfig& engine = {});
 
 }  // namespace shard::wasi
