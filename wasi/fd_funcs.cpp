@@ -277,9 +277,11 @@ Errno fd_filestat_set_times(Call& c) {
   return futimens(e->host, ts) == 0 ? Errno::Success : last_errno();
 }
 
-Errno fd_pread(Call& c) {
+// fd_pread / fd_pwrite: vectored I/O at an offset, leaving the file position alone.
+template <class Io>
+Errno positioned_io(Call& c, uint64_t rights, Io io) {
   FdEntry* e;
-  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kFdRead | r::kFdSeek, e));
+  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), rights | r::kFdSeek, e));
   auto ret = c.mem.span(c.u32(4), 4);
   if (!ret) return Errno::Fault;
   std::vector<iovec> iov;
@@ -287,29 +289,15 @@ Errno fd_pread(Call& c) {
   if (c.u64(3) > kMaxFileOffset) return Errno::Inval;
   if (e->is_stream_cb()) return Errno::SPipe;
   ssize_t n;
-  do n = preadv(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
+  do n = io(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
   while (n < 0 && errno == EINTR);
   if (n < 0) return last_errno();
   put<uint32_t>(*ret, 0, static_cast<uint32_t>(n));
   return Errno::Success;
 }
 
-Errno fd_pwrite(Call& c) {
-  FdEntry* e;
-  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kFdWrite | r::kFdSeek, e));
-  auto ret = c.mem.span(c.u32(4), 4);
-  if (!ret) return Errno::Fault;
-  std::vector<iovec> iov;
-  SHARD_WASI_TRY(gather_iovecs(c, c.u32(1), c.u32(2), iov));
-  if (c.u64(3) > kMaxFileOffset) return Errno::Inval;
-  if (e->is_stream_cb()) return Errno::SPipe;
-  ssize_t n;
-  do n = pwritev(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  put<uint32_t>(*ret, 0, static_cast<uint32_t>(n));
-  return Errno::Success;
-}
+Errno fd_pread(Call& c) { return positioned_io(c, r::kFdRead, preadv); }
+Errno fd_pwrite(Call& c) { return positioned_io(c, r::kFdWrite, pwritev); }
 
 Errno fd_read(Call& c) {
   FdEntry* e;

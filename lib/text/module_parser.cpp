@@ -377,11 +377,12 @@ class ModuleParser {
     out.push_back(0x0b);
   }
 
-  // One element expression: (item instr*) or a single folded instruction.
-  std::vector<uint8_t> elem_expr() {
+  // `(KEYWORD instr*)` or, abbreviated, a single folded instruction (text/modules.rst: element
+  // items `(item ...)` and offsets `(offset ...)`), encoded with its `end`.
+  std::vector<uint8_t> abbreviated_expr(std::string_view keyword) {
     std::vector<uint8_t> out;
     InstrParser ip(c_, m_, out);
-    if (c_.take_field("item")) {
+    if (c_.take_field(keyword)) {
       ip.instrs();
       c_.expect_rparen();
     } else {
@@ -390,6 +391,7 @@ class ModuleParser {
     out.push_back(0x0b);
     return out;
   }
+  std::vector<uint8_t> elem_expr() { return abbreviated_expr("item"); }
 
   struct ElemList {
     ValType type = ValType::FuncRef;
@@ -451,19 +453,7 @@ class ModuleParser {
     ++elems_.count;
   }
 
-  // (offset instr*) or a single folded instruction (text/modules.rst abbreviation).
-  std::vector<uint8_t> offset_expr() {
-    std::vector<uint8_t> out;
-    InstrParser ip(c_, m_, out);
-    if (c_.take_field("offset")) {
-      ip.instrs();
-      c_.expect_rparen();
-    } else {
-      ip.folded();
-    }
-    out.push_back(0x0b);
-    return out;
-  }
+  std::vector<uint8_t> offset_expr() { return abbreviated_expr("offset"); }
 
   bool at_offset() const {
     return c_.at_field("offset") || (c_.at(TokenKind::LParen) && c_.at(TokenKind::Keyword, 1) &&
