@@ -331,9 +331,10 @@ class BodyDecoder {
       case Imm::MemoryInit:
         instr_.index = r_.u32();
         if (r_.failed()) return reader_failed();
-        if (!zero_byte() || !data_index()) return false;
+        // The reference interpreter checks the memory before the data segment.
+        if (!zero_byte()) return false;
         if (m_.num_memories() == 0) return invalid("unknown memory 0");
-        return true;
+        return data_index();
       case Imm::MemoryCopy:
         if (!zero_byte() || !zero_byte()) return false;
         if (m_.num_memories() == 0) return invalid("unknown memory 0");
