@@ -4,7 +4,10 @@ namespace shard {
 
 std::string_view WasmModule::func_name(uint32_t idx) const {
   auto it = names.functions.find(idx);
-  return it == names.functions.end() ? std::string_view{} : std::string_view{it->second};
+  if (it != names.functions.end()) return it->second;
+  for (const Export& e : exports)
+    if (e.kind == ExternKind::Func && e.index == idx) return e.name;
+  return {};
 }
 
 }  // namespace shard

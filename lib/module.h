@@ -128,7 +128,8 @@ struct WasmModule {
   /// Caller checks bounds (the validator does; later layers run on valid modules only).
   const FuncType& func_type(uint32_t idx) const { return types[func_type_indices[idx]]; }
 
-  /// Name for function `idx` from the name section, or empty.
+  /// A name for function `idx` for messages and backtraces: from the name section, else the
+  /// first export name of the function, else empty.
   std::string_view func_name(uint32_t idx) const;
 };
 
