@@ -1,6 +1,11 @@
 // The `shard` command line. Uses the public API (include/shard/) only.
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -30,6 +35,8 @@ commands:
     --dir-ro HOST[::GUEST]  the same, read-only
     --env KEY=VALUE         give the guest an environment variable
     --inherit-env           give the guest the whole host environment (before --env)
+    --tcplisten ADDR:PORT   open a listening TCP socket (IPv4) and hand it to the guest, which
+                            can sock_accept on it (fd after the preopens); no other network
                             Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
     --tier interp           execution tier (the interpreter is the only one so far)
@@ -49,7 +56,7 @@ options:
 )";
 
 int usage_error(std::string_view msg) {
-  fmt::print(stderr, "shard: {}\n\n{}", msg, kUsage);
+  fmt::print(stderr, "shard: {}\nRun 'shard --help' for usage.\n", msg);
   return 2;
 }
 
@@ -185,6 +192,35 @@ shard::Result<shard::Val> parse_arg(std::string_view text, shard::ValType t) {
   }
 }
 
+/// A listening IPv4 TCP socket on "ADDR:PORT" (port 0: any free port), or -1 with errno set.
+int listen_socket(std::string_view spec) {
+  size_t colon = spec.rfind(':');
+  uint64_t port = 0;
+  if (colon == std::string_view::npos || !parse_size(spec.substr(colon + 1), port) || port > 65535) {
+    errno = EINVAL;
+    return -1;
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  std::string host(spec.substr(0, colon));
+  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    errno = EINVAL;
+    return -1;
+  }
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 64) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
 int cmd_run(const std::vector<std::string_view>& args) {
   shard::EngineConfig config;
   shard::wasi::WasiConfig wasi;
@@ -231,6 +267,13 @@ int cmd_run(const std::vector<std::string_view>& args) {
       auto kv = shard::wasi::parse_env_spec(*v);
       if (!kv) return usage_error(fmt::format("run: --env {}: {}", *v, kv.error().message));
       wasi.env.push_back(*kv);
+      wasi_options = true;
+    } else if (a == "--tcplisten") {
+      auto v = value(a);
+      if (!v) return usage_error("run: --tcplisten needs ADDR:PORT");
+      int fd = listen_socket(*v);
+      if (fd < 0) return usage_error(fmt::format("run: --tcplisten {}: {}", *v, std::strerror(errno)));
+      wasi.sockets.push_back(fd);
       wasi_options = true;
     } else if (a == "--inherit-env") {
       wasi.inherit_env = true;
@@ -280,7 +323,7 @@ int cmd_run(const std::vector<std::string_view>& args) {
     if (outcome->trapped) fmt::print(stderr, "shard: trap: {}\n", outcome->trap_message);
     return static_cast<int>(outcome->exit_code & 0xff);
   }
-  if (wasi_options) return usage_error("run: --dir/--env/--inherit-env apply to WASI commands, not to --invoke");
+  if (wasi_options) return usage_error("run: --dir/--env/--inherit-env/--tcplisten apply to WASI commands, not to --invoke");
   shard::Store store(engine);
   shard::Linker linker(engine);
   auto instance = linker.instantiate(store, *module);

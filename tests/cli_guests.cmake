@@ -52,6 +52,13 @@ file(CREATE_LINK ${WORK}/secret/key.txt ${WORK}/in/link.txt SYMBOLIC)
 expect("symlink out of the preopen" 1 "cannot open /in/link.txt"
        ${SHARD} run --dir-ro ${WORK}/in::/in --dir ${WORK}/out::/out ${G}/copy.wasm /in/link.txt /out/stolen.txt)
 
+# The network exists for a guest only through a socket the host hands in (--tcplisten).
+find_program(PYTHON3 python3)
+if(PYTHON3)
+  expect("socket handed in" 0 "ok: echoed" ${PYTHON3} ${GUESTS_SRC}/../wasi_socket_test.py ${SHARD} ${G}/echo_server.wasm)
+endif()
+expect("no socket granted" 1 "accept failed: Bad file descriptor" ${SHARD} run ${G}/echo_server.wasm)
+
 # Bad input to the CLI: a clear message, no crash.
 expect("not a module" 1 "malformed" ${SHARD} run ${GUESTS_SRC}/build.sh)
 expect("missing --dir value" 2 "needs HOST" ${SHARD} run ${G}/hello.wasm --dir)
