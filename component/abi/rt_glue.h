@@ -1,0 +1,41 @@
+// Binding the Canonical ABI to Shard's runtime (lib/runtime): memories, realloc/post-return
+// and core callees as rt::FuncInst called through rt::call (so any tier runs them), and
+// lowered component functions as host functions core wasm can import.
+#pragma once
+
+#include <memory>
+
+#include "component/abi/canon.h"
+#include "runtime/runtime.h"
+
+namespace shard::component::abi {
+
+/// A runtime memory as the `memory` canonopt. The base never moves (reserved mapping).
+class RtMemory final : public GuestMemory {
+ public:
+  explicit RtMemory(rt::MemoryInst* mem) : mem_(mem) {}
+  uint8_t* data() override { return mem_->base; }
+  uint64_t size() const override { return mem_->size; }
+
+ private:
+  rt::MemoryInst* mem_;
+};
+
+/// The Error for a runtime trap (kind, message and backtrace kept).
+Error error_from_trap(const rt::Trap& trap);
+
+/// `realloc` calling a core function `(func (param i32 i32 i32 i32) (result i32))` (or i64s).
+ReallocFn realloc_from(rt::Store& store, rt::FuncInst* func);
+/// `post-return` calling a core function with the flat results.
+PostReturnFn post_return_from(rt::Store& store, rt::FuncInst* func);
+/// A core callee for LiftedFunc: flat arguments in, flat results out.
+CoreFunc core_func_from(rt::Store& store, rt::FuncInst* func);
+
+::shard::ValType core_valtype(CoreType t);
+::shard::FuncType core_functype(const CoreFuncType& t);
+
+/// A host function with the core type flatten_functype(f->type, f->opts, Lower) that runs
+/// call_lowered; a failure traps the caller (TrapKind of a guest trap, else HostError).
+rt::FuncInst* create_lowered_func(rt::Store& store, std::shared_ptr<const LoweredFunc> f);
+
+}  // namespace shard::component::abi

@@ -1,0 +1,1300 @@
+// Component validation: Binary.md's "Validation ..." notes, Explainer.md (Index Spaces, Alias
+// Definitions, Type Checking, Import and Export Definitions) and CanonicalABI.md (Canonical
+// Definitions, Flattening).
+//
+// The definitions of each component are replayed in binary order, growing one Scope's 13 index
+// spaces as they go (Binary.md: "index spaces ... are built incrementally as each definition
+// is validated"). Component and instance types open a scope of their own, with empty index
+// spaces, so `alias outer` can count scopes outward.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+#include "component/component.h"
+#include "component/names.h"
+#include "component/types.h"
+#include "valid/validator.h"
+
+namespace shard::component {
+namespace {
+
+using namespace detail;
+
+constexpr size_t kMaxFlatParams = 16;   // CanonicalABI.md: Flattening
+constexpr size_t kMaxFlatResults = 1;
+constexpr size_t kMaxTypeNodes = 1'000'000;  // hostile type explosion guard
+
+struct CoreTypeEntry {
+  bool is_module = false;
+  shard::FuncType func;
+  std::shared_ptr<const CoreModuleType> module;
+};
+
+struct NameSet {
+  std::unordered_map<std::string, std::string> seen;  // canonical -> original
+};
+
+struct Scope {
+  bool is_type = false;  ///< a component or instance type (vs a component definition)
+  bool is_instance_type = false;
+  uint32_t id = 0;
+  std::vector<shard::FuncType> core_funcs;
+  std::vector<TableType> core_tables;
+  std::vector<MemoryType> core_memories;
+  std::vector<GlobalType> core_globals;
+  std::vector<CoreTypeEntry> core_types;
+  std::vector<std::shared_ptr<const CoreModuleType>> core_modules;
+  std::vector<std::shared_ptr<const CoreInstanceType>> core_instances;
+  std::vector<TypeId> funcs, types, components, instances;
+  NameSet import_names, export_names;
+  std::vector<std::pair<std::string, Entity>> imports, exports;
+  std::unordered_map<std::string, TypeId> resource_names;  ///< label -> resource, for [method] etc.
+  std::unordered_set<TypeId> named_resources;              ///< imported or exported resources
+  std::vector<TypeId> imported_resources, generated_resources;
+};
+
+class Validator {
+ public:
+  Result<void> run(const Component& c) {
+    Scope s;
+    component(c, s);
+    if (err_) return std::move(*err_);
+    return {};
+  }
+
+ private:
+  // ---- errors ---------------------------------------------------------------------------
+  bool fail(size_t off, std::string msg, ErrorKind k = ErrorKind::Invalid) {
+    if (!err_) err_ = Error(k, std::move(msg), off);
+    return false;
+  }
+  bool ok() const { return !err_; }
+
+  // ---- the type arena -------------------------------------------------------------------
+  TypeId add(TypeNode n) {
+    if (arena_.size() >= kMaxTypeNodes) {
+      fail(0, "too many types");
+      return 0;
+    }
+    arena_.push_back(std::move(n));
+    return static_cast<TypeId>(arena_.size() - 1);
+  }
+  const TypeNode& node(TypeId id) const { return arena_[id]; }
+  bool vt_has_resource(const VT& v) const { return !v.prim && node(v.id).has_resource; }
+  bool vt_has_borrow(const VT& v) const { return !v.prim && node(v.id).has_borrow; }
+  void finish_flags(TypeNode& n) {
+    auto mark = [&](const std::optional<VT>& v) {
+      if (v && !v->prim) {
+        n.has_resource |= node(v->id).has_resource;
+        n.has_borrow |= node(v->id).has_borrow;
+      }
+    };
+    for (auto& c : n.cases) mark(c.second);
+    for (auto& t : n.types) mark(t);
+    mark(n.elem);
+    mark(n.err);
+    for (auto& p : n.params) mark(p.second);
+    mark(n.result);
+    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow)) {
+      n.has_resource = true;
+      n.has_borrow |= n.dv == DefValKind::Borrow;
+    }
+    if (n.kind == TypeDef::Resource) n.has_resource = true;
+    for (auto* list : {&n.imports, &n.exports})
+      for (auto& [name, e] : *list)
+        if (e.kind != ExternKind::CoreModule) n.has_resource |= node(e.type).has_resource;
+  }
+
+  // ---- scopes and index spaces ----------------------------------------------------------
+  Scope& cur() { return *stack_.back(); }
+
+  uint32_t count(const Scope& s, Sort sort) const {
+    switch (sort) {
+      case Sort::CoreFunc: return static_cast<uint32_t>(s.core_funcs.size());
+      case Sort::CoreTable: return static_cast<uint32_t>(s.core_tables.size());
+      case Sort::CoreMemory: return static_cast<uint32_t>(s.core_memories.size());
+      case Sort::CoreGlobal: return static_cast<uint32_t>(s.core_globals.size());
+      case Sort::CoreTag: return 0;
+      case Sort::CoreType: return static_cast<uint32_t>(s.core_types.size());
+      case Sort::CoreModule: return static_cast<uint32_t>(s.core_modules.size());
+      case Sort::CoreInstance: return static_cast<uint32_t>(s.core_instances.size());
+      case Sort::Func: return static_cast<uint32_t>(s.funcs.size());
+      case Sort::Value: return 0;
+      case Sort::Type: return static_cast<uint32_t>(s.types.size());
+      case Sort::Component: return static_cast<uint32_t>(s.components.size());
+      case Sort::Instance: return static_cast<uint32_t>(s.instances.size());
+    }
+    return 0;
+  }
+  bool check_index(Sort sort, uint32_t idx, size_t off) {
+    if (idx < count(cur(), sort)) return true;
+    return fail(off, fmt::format("unknown {} {}: {} index out of bounds", to_string(sort), idx, to_string(sort)));
+  }
+
+  /// The entity a component-level sortidx denotes (for exports, instantiate args).
+  std::optional<Entity> entity_of(SortIdx si, size_t off) {
+    if (!check_index(si.sort, si.index, off)) return std::nullopt;
+    Scope& s = cur();
+    switch (si.sort) {
+      case Sort::Func: return Entity{ExternKind::Func, s.funcs[si.index], nullptr};
+      case Sort::Type: return Entity{ExternKind::Type, s.types[si.index], nullptr};
+      case Sort::Component: return Entity{ExternKind::Component, s.components[si.index], nullptr};
+      case Sort::Instance: return Entity{ExternKind::Instance, s.instances[si.index], nullptr};
+      case Sort::CoreModule: return Entity{ExternKind::CoreModule, 0, s.core_modules[si.index]};
+      default:
+        fail(off, fmt::format("{} not valid to be used as export", to_string(si.sort)));
+        return std::nullopt;
+    }
+  }
+
+  void push_entity(const Entity& e) {
+    Scope& s = cur();
+    switch (e.kind) {
+      case ExternKind::Func: s.funcs.push_back(e.type); break;
+      case ExternKind::Type: s.types.push_back(e.type); break;
+      case ExternKind::Component: s.components.push_back(e.type); break;
+      case ExternKind::Instance: s.instances.push_back(e.type); break;
+      case ExternKind::CoreModule: s.core_modules.push_back(e.module); break;
+      case ExternKind::Value: break;
+    }
+  }
+
+  // ---- components (Binary.md: Component Definitions) -------------------------------------
+  void component(const Component& c, Scope& s) {
+    s.id = next_scope_id_++;
+    stack_.push_back(&s);
+    for (const Definition& d : c.defs) {
+      if (!ok()) break;
+      switch (d.kind) {
+        case Definition::CoreModule: core_module(c, c.core_modules[d.index]); break;
+        case Definition::CoreInstance: core_instance(c.core_instances[d.index], d.offset); break;
+        case Definition::CoreType: core_type_def(c.core_types[d.index]); break;
+        case Definition::Component: nested_component(c.components[d.index]); break;
+        case Definition::Instance: instance(c.instances[d.index], d.offset); break;
+        case Definition::Alias: alias(c.aliases[d.index]); break;
+        case Definition::Type: type_def(*this, c.types[d.index]); break;
+        case Definition::Canon: canon(c.canons[d.index]); break;
+        case Definition::Start: start(c.starts[d.index], d.offset); break;
+        case Definition::Import: import(c.imports[d.index].name, c.imports[d.index].type); break;
+        case Definition::Export: export_def(c.exports[d.index]); break;
+      }
+    }
+    stack_.pop_back();
+  }
+
+  /// The componenttype of a validated component definition: its imports and exports, with
+  /// the resources it defines made fresh per instantiation (Explainer.md: Type Checking).
+  TypeId component_type_of(Scope& s) {
+    TypeNode n;
+    n.kind = TypeDef::Component;
+    n.imports = s.imports;
+    n.exports = s.exports;
+    n.imported_resources = s.imported_resources;
+    n.fresh_on_instantiate = s.generated_resources;
+    finish_flags(n);
+    return add(std::move(n));
+  }
+
+  void nested_component(const Component& child) {
+    Scope s;
+    component(child, s);
+    if (!ok()) return;
+    cur().components.push_back(component_type_of(s));
+  }
+
+  void core_module(const Component& c, const CoreModule& m) {
+    std::vector<uint8_t> bytes(c.bytes->begin() + static_cast<ptrdiff_t>(m.offset),
+                               c.bytes->begin() + static_cast<ptrdiff_t>(m.offset + m.size));
+    auto wm = load_module(std::move(bytes));
+    if (!wm) {
+      Error e = std::move(wm).error();
+      if (e.offset != SIZE_MAX) e.offset += m.offset;
+      if (e.message.find("multiple memories") != std::string::npos) {
+        e.kind = ErrorKind::Unsupported;
+        e.message = "core modules with multiple memories (multi-memory) not supported yet";
+      }
+      if (!err_) err_ = std::move(e);
+      return;
+    }
+    auto t = std::make_shared<CoreModuleType>();
+    for (auto& im : wm->imports) {
+      CoreExtern x;
+      x.kind = im.kind;
+      if (im.kind == shard::ExternKind::Func) x.func = wm->types[im.func_type];
+      x.table = im.table;
+      x.memory = im.memory;
+      x.global = im.global;
+      t->imports.push_back({im.module, im.name, std::move(x)});
+    }
+    for (auto& ex : wm->exports) {
+      CoreExtern x;
+      x.kind = ex.kind;
+      switch (ex.kind) {
+        case shard::ExternKind::Func: x.func = wm->func_type(ex.index); break;
+        case shard::ExternKind::Table: x.table = wm->all_tables[ex.index]; break;
+        case shard::ExternKind::Memory: x.memory = wm->all_memories[ex.index]; break;
+        case shard::ExternKind::Global: x.global = wm->all_globals[ex.index]; break;
+      }
+      t->exports.emplace_back(ex.name, std::move(x));
+    }
+    cur().core_modules.push_back(std::move(t));
+  }
+
+  // ---- core instances (Binary.md: Instance Definitions) ----------------------------------
+  static const char* kind_name(shard::ExternKind k) {
+    static constexpr const char* kNames[] = {"func", "table", "memory", "global"};
+    return kNames[static_cast<int>(k)];
+  }
+  static bool limits_match(const Limits& a, const Limits& b) {  // a <= b
+    if (a.min < b.min) return false;
+    if (!b.max) return true;
+    return a.max && *a.max <= *b.max;
+  }
+  /// Core extern subtyping (core valid/matching.rst), reporting what differs.
+  bool core_match(const CoreExtern& a, const CoreExtern& b, std::string& why) {
+    if (a.kind != b.kind) return why = fmt::format("expected {}, found {}", kind_name(b.kind), kind_name(a.kind)), false;
+    switch (a.kind) {
+      case shard::ExternKind::Func:
+        if (!(a.func == b.func)) return why = "type mismatch", false;
+        return true;
+      case shard::ExternKind::Table:
+        if (a.table.elem != b.table.elem)
+          return why = fmt::format("expected table element type {}, found {}", to_string(b.table.elem),
+                                   to_string(a.table.elem)), false;
+        if (!limits_match(a.table.limits, b.table.limits)) return why = "mismatch in table limits", false;
+        return true;
+      case shard::ExternKind::Memory:
+        if (!limits_match(a.memory.limits, b.memory.limits)) return why = "mismatch in memory limits", false;
+        return true;
+      case shard::ExternKind::Global:
+        if (a.global.type != b.global.type || a.global.mut != b.global.mut)
+          return why = fmt::format("expected global type {}, found {}", to_string(b.global.type),
+                                   to_string(a.global.type)), false;
+        return true;
+    }
+    return true;
+  }
+
+  CoreExtern core_item(Sort sort, uint32_t idx) {
+    CoreExtern x;
+    Scope& s = cur();
+    switch (sort) {
+      case Sort::CoreFunc: x.kind = shard::ExternKind::Func; x.func = s.core_funcs[idx]; break;
+      case Sort::CoreTable: x.kind = shard::ExternKind::Table; x.table = s.core_tables[idx]; break;
+      case Sort::CoreMemory: x.kind = shard::ExternKind::Memory; x.memory = s.core_memories[idx]; break;
+      default: x.kind = shard::ExternKind::Global; x.global = s.core_globals[idx]; break;
+    }
+    return x;
+  }
+
+  void core_instance(const Instance& in, size_t off) {
+    auto t = std::make_shared<CoreInstanceType>();
+    if (in.instantiate) {
+      if (in.target >= cur().core_modules.size())
+        return void(fail(off, fmt::format("unknown module {}: module index out of bounds", in.target)));
+      const CoreModuleType& mt = *cur().core_modules[in.target];
+      std::unordered_map<std::string, uint32_t> args;
+      for (auto& a : in.args) {
+        if (!check_index(Sort::CoreInstance, a.item.index, a.offset)) return;
+        if (!args.emplace(a.name, a.item.index).second)
+          return void(fail(a.offset, fmt::format("duplicate module instantiation argument named `{}`", a.name)));
+      }
+      for (auto& im : mt.imports) {
+        auto it = args.find(im.module);
+        if (it == args.end())
+          return void(fail(off, fmt::format("missing module instantiation argument named `{}`", im.module)));
+        const CoreExtern* x = cur().core_instances[it->second]->find(im.name);
+        if (!x)
+          return void(fail(off, fmt::format("module instantiation argument `{}` does not export an item named `{}`",
+                                            im.module, im.name)));
+        std::string why;
+        if (!core_match(*x, im.type, why))
+          return void(fail(off, fmt::format("type mismatch for export `{}` of module instantiation argument `{}`: {}",
+                                            im.name, im.module, why)));
+      }
+      t->exports = mt.exports;
+    } else {
+      std::unordered_set<std::string> names;
+      for (auto& e : in.exports) {
+        if (e.item.sort == Sort::CoreTag)
+          return void(fail(e.offset, "core tags (exception handling) not supported yet", ErrorKind::Unsupported));
+        if (e.item.sort != Sort::CoreFunc && e.item.sort != Sort::CoreTable && e.item.sort != Sort::CoreMemory &&
+            e.item.sort != Sort::CoreGlobal)
+          return void(fail(e.offset, fmt::format("{} is not a valid core instance export", to_string(e.item.sort))));
+        if (!check_index(e.item.sort, e.item.index, e.offset)) return;
+        if (!names.insert(e.name).second)
+          return void(fail(e.offset, fmt::format("export name `{}` already defined", e.name)));
+        t->exports.emplace_back(e.name, core_item(e.item.sort, e.item.index));
+      }
+    }
+    cur().core_instances.push_back(std::move(t));
+  }
+
+  // ---- core types (Binary.md: core:type) -------------------------------------------------
+  bool resolve_core_extern(const CoreExternType& in, CoreExtern& out, const Scope& s, size_t off) {
+    out.kind = in.kind;
+    out.table = in.table;
+    out.memory = in.memory;
+    out.global = in.global;
+    if (in.kind != shard::ExternKind::Func) return true;
+    if (in.func_type >= s.core_types.size())
+      return fail(off, fmt::format("unknown core type {}: type index out of bounds", in.func_type));
+    if (s.core_types[in.func_type].is_module)
+      return fail(off, fmt::format("core type index {} is not a function type", in.func_type));
+    out.func = s.core_types[in.func_type].func;
+    return true;
+  }
+
+  CoreTypeEntry core_type_entry(const CoreTypeDef& t) {
+    CoreTypeEntry e;
+    e.is_module = t.is_module;
+    if (!t.is_module) {
+      e.func = t.func;
+      return e;
+    }
+    // Explainer.md: each module type is validated with an initially-empty type index space.
+    Scope inner;
+    inner.is_type = true;
+    auto mt = std::make_shared<CoreModuleType>();
+    std::set<std::pair<std::string, std::string>> imports;
+    std::set<std::string> exports;
+    for (auto& d : t.decls) {
+      if (!ok()) break;
+      switch (d.kind) {
+        case CoreModuleDecl::Import: {
+          CoreExtern x;
+          if (!resolve_core_extern(d.type, x, inner, d.offset)) break;
+          if (!imports.emplace(d.module, d.name).second)
+            fail(d.offset, fmt::format("duplicate import name `{}:{}`", d.module, d.name));
+          mt->imports.push_back({d.module, d.name, std::move(x)});
+          break;
+        }
+        case CoreModuleDecl::Type: inner.core_types.push_back({false, d.func, nullptr}); break;
+        case CoreModuleDecl::Alias: {
+          // the module type itself is a scope: count 0 is the module type, 1 the enclosing one
+          if (d.outer_count == 0) {
+            if (d.outer_index >= inner.core_types.size())
+              fail(d.offset, "type index out of bounds");
+            else inner.core_types.push_back(inner.core_types[d.outer_index]);
+            break;
+          }
+          if (d.outer_count > stack_.size())
+            return fail(d.offset, "invalid outer alias count"), e;
+          const Scope& target = *stack_[stack_.size() - d.outer_count];
+          if (d.outer_index >= target.core_types.size()) return fail(d.offset, "type index out of bounds"), e;
+          if (target.core_types[d.outer_index].is_module)
+            return fail(d.offset, "a module type cannot be aliased into a module type"), e;
+          inner.core_types.push_back(target.core_types[d.outer_index]);
+          break;
+        }
+        case CoreModuleDecl::Export: {
+          CoreExtern x;
+          if (!resolve_core_extern(d.type, x, inner, d.offset)) break;
+          if (!exports.insert(d.name).second) fail(d.offset, fmt::format("name `{}` already defined", d.name));
+          mt->exports.emplace_back(d.name, std::move(x));
+          break;
+        }
+      }
+    }
+    e.module = std::move(mt);
+    return e;
+  }
+
+  void core_type_def(const CoreTypeDef& t) {
+    CoreTypeEntry e = core_type_entry(t);
+    if (ok()) cur().core_types.push_back(std::move(e));
+  }
+
+  // ---- component types (Binary.md: Type Definitions) -------------------------------------
+  std::optional<VT> valtype(const ValType& v, size_t off) {
+    if (v.is_prim) return VT{true, v.prim, 0};
+    if (v.index >= cur().types.size()) {
+      fail(off, fmt::format("unknown type {}: type index out of bounds", v.index));
+      return std::nullopt;
+    }
+    TypeId id = cur().types[v.index];
+    if (node(id).kind != TypeDef::DefVal) {
+      fail(off, fmt::format("type index {} is not a defined type", v.index));
+      return std::nullopt;
+    }
+    // a primitive behind an index is the primitive itself (structural equality)
+    if (node(id).dv == DefValKind::Prim) return VT{true, node(id).prim, 0};
+    return VT{false, PrimType::Bool, id};
+  }
+
+  bool labels_ok(const std::vector<std::string>& labels, std::string_view what, size_t off) {
+    std::unordered_map<std::string, std::string> seen;
+    for (auto& l : labels) {
+      if (l.empty()) return fail(off, fmt::format("{} name cannot be empty", what));
+      if (!is_label(l)) return fail(off, fmt::format("{} name `{}` is not in kebab case", what, l));
+      auto [it, fresh] = seen.emplace(canonical_name(l), l);
+      if (!fresh)
+        return fail(off, fmt::format("{} name `{}` conflicts with previous {} name `{}`", what, l, what, it->second));
+    }
+    return true;
+  }
+
+  /// Returns the TypeId of the new type, or nullopt (error recorded).
+  static std::optional<TypeId> type_def(Validator& v, const TypeDef& t) {
+    auto id = v.make_type(t);
+    if (id) v.cur().types.push_back(*id);
+    return id;
+  }
+
+  std::optional<TypeId> make_type(const TypeDef& t) {
+    size_t off = t.offset;
+    TypeNode n;
+    n.kind = t.kind;
+    switch (t.kind) {
+      case TypeDef::DefVal: {
+        const DefValType& d = t.val;
+        n.dv = d.kind;
+        n.prim = d.prim;
+        std::vector<std::string> labels;
+        switch (d.kind) {
+          case DefValKind::Prim: break;
+          case DefValKind::Record:
+          case DefValKind::Variant: {
+            bool rec = d.kind == DefValKind::Record;
+            if (d.cases.empty())
+              return fail(off, rec ? "record type must have at least one field" : "variant type must have at least one case"),
+                     std::nullopt;
+            for (auto& c : d.cases) {
+              labels.push_back(c.label);
+              std::optional<VT> vt;
+              if (c.type && !(vt = valtype(*c.type, off))) return std::nullopt;
+              n.cases.emplace_back(c.label, vt);
+            }
+            if (!labels_ok(labels, rec ? "record field" : "variant case", off)) return std::nullopt;
+            break;
+          }
+          case DefValKind::Tuple:
+            if (d.types.empty()) return fail(off, "tuple type must have at least one type"), std::nullopt;
+            for (auto& e : d.types) {
+              auto vt = valtype(e, off);
+              if (!vt) return std::nullopt;
+              n.types.push_back(*vt);
+            }
+            break;
+          case DefValKind::Flags:
+          case DefValKind::Enum: {
+            bool flags = d.kind == DefValKind::Flags;
+            if (d.labels.empty())
+              return fail(off, flags ? "flags must have at least one entry" : "enum type must have at least one variant"),
+                     std::nullopt;
+            if (flags && d.labels.size() > 32) return fail(off, "cannot have more than 32 flags"), std::nullopt;
+            if (!labels_ok(d.labels, flags ? "flag" : "enum tag", off)) return std::nullopt;
+            n.labels = d.labels;
+            break;
+          }
+          case DefValKind::List:
+          case DefValKind::Option:
+          case DefValKind::Result:
+            if (d.elem && !(n.elem = valtype(*d.elem, off))) return std::nullopt;
+            if (d.err && !(n.err = valtype(*d.err, off))) return std::nullopt;
+            break;
+          case DefValKind::Own:
+          case DefValKind::Borrow: {
+            if (d.resource >= cur().types.size())
+              return fail(off, fmt::format("unknown type {}: type index out of bounds", d.resource)), std::nullopt;
+            TypeId r = cur().types[d.resource];
+            if (node(r).kind != TypeDef::Resource)
+              return fail(off, fmt::format("type index {} is not a resource type", d.resource)), std::nullopt;
+            n.resource = r;
+            break;
+          }
+        }
+        break;
+      }
+      case TypeDef::Func: {
+        std::vector<std::string> labels;
+        for (auto& p : t.func.params) {
+          labels.push_back(p.name);
+          auto vt = valtype(p.type, off);
+          if (!vt) return std::nullopt;
+          n.params.emplace_back(p.name, *vt);
+        }
+        if (!labels_ok(labels, "function parameter", off)) return std::nullopt;
+        if (t.func.result) {
+          if (!(n.result = valtype(*t.func.result, off))) return std::nullopt;
+          // Binary.md: functype rejects any transitive use of borrow in a result type
+          if (vt_has_borrow(*n.result)) return fail(off, "function result cannot contain a `borrow` type"), std::nullopt;
+        }
+        break;
+      }
+      case TypeDef::Resource: {
+        if (cur().is_type)
+          return fail(off, "resources can only be defined within a concrete component"), std::nullopt;
+        n.rep = t.resource.rep;
+        n.owner = cur().id;
+        if (t.resource.dtor) {
+          uint32_t f = *t.resource.dtor;
+          if (f >= cur().core_funcs.size())
+            return fail(off, fmt::format("unknown core func {}: function index out of bounds", f)), std::nullopt;
+          if (!(cur().core_funcs[f] == shard::FuncType{{shard::ValType::I32}, {}}))
+            return fail(off, "wrong signature for a destructor"), std::nullopt;
+        }
+        finish_flags(n);
+        TypeId id = add(std::move(n));
+        cur().generated_resources.push_back(id);
+        return id;
+      }
+      case TypeDef::Component:
+      case TypeDef::Instance: return decl_type(t);
+    }
+    finish_flags(n);
+    return add(std::move(n));
+  }
+
+  /// componenttype / instancetype: a fresh scope whose imports and exports become the type.
+  std::optional<TypeId> decl_type(const TypeDef& t) {
+    Scope s;
+    s.is_type = true;
+    s.is_instance_type = t.kind == TypeDef::Instance;
+    s.id = next_scope_id_++;
+    stack_.push_back(&s);
+    for (const Decl& d : t.decls) {
+      if (!ok()) break;
+      switch (d.kind) {
+        case Decl::CoreType: {
+          CoreTypeEntry e = core_type_entry(*d.core_type);
+          if (ok()) s.core_types.push_back(std::move(e));
+          break;
+        }
+        case Decl::Type: type_def(*this, *d.type); break;
+        case Decl::Alias: {
+          const Alias& a = *d.alias;
+          // Binary.md: export aliases only alias instance and type; outer only core type and type
+          if (a.kind == Alias::CoreExport ||
+              (a.kind == Alias::Export && a.sort != Sort::Instance && a.sort != Sort::Type) ||
+              (a.kind == Alias::Outer && a.sort != Sort::CoreType && a.sort != Sort::Type)) {
+            fail(a.offset, "alias declarators may only refer to types or instances");
+            break;
+          }
+          alias(a);
+          break;
+        }
+        case Decl::Import: import(d.name, d.extern_type); break;
+        case Decl::Export: export_decl(d.name, d.extern_type); break;
+      }
+    }
+    stack_.pop_back();
+    if (!ok()) return std::nullopt;
+    TypeNode n;
+    n.kind = t.kind;
+    n.imports = s.imports;
+    n.exports = s.exports;
+    n.imported_resources = s.imported_resources;
+    n.fresh_on_instantiate = s.generated_resources;
+    finish_flags(n);
+    return add(std::move(n));
+  }
+
+  // ---- externtype ------------------------------------------------------------------------
+  std::optional<Entity> resolve_extern(const ExternType& et, bool is_import) {
+    Scope& s = cur();
+    size_t off = et.offset;
+    auto want = [&](TypeDef::Kind k, const char* what) -> std::optional<Entity> {
+      if (et.index >= s.types.size())
+        return fail(off, fmt::format("unknown type {}: type index out of bounds", et.index)), std::nullopt;
+      TypeId id = s.types[et.index];
+      if (node(id).kind != k) return fail(off, fmt::format("type index {} is not {}", et.index, what)), std::nullopt;
+      return Entity{et.kind, id, nullptr};
+    };
+    switch (et.kind) {
+      case ExternKind::CoreModule:
+        if (et.index >= s.core_types.size())
+          return fail(off, fmt::format("unknown core type {}: type index out of bounds", et.index)), std::nullopt;
+        if (!s.core_types[et.index].is_module)
+          return fail(off, fmt::format("core type index {} is not a module type", et.index)), std::nullopt;
+        return Entity{ExternKind::CoreModule, 0, s.core_types[et.index].module};
+      case ExternKind::Func: return want(TypeDef::Func, "a function type");
+      case ExternKind::Component: return want(TypeDef::Component, "a component type");
+      case ExternKind::Instance: return want(TypeDef::Instance, "an instance type");
+      case ExternKind::Value: return fail(off, "value imports and exports not supported yet", ErrorKind::Unsupported), std::nullopt;
+      case ExternKind::Type: {
+        if (et.bound_eq) {
+          if (et.index >= s.types.size())
+            return fail(off, fmt::format("unknown type {}: type index out of bounds", et.index)), std::nullopt;
+          return Entity{ExternKind::Type, s.types[et.index], nullptr};
+        }
+        // (sub resource): a fresh abstract resource type (Explainer.md: Type Checking)
+        TypeNode n;
+        n.kind = TypeDef::Resource;
+        n.has_resource = true;
+        TypeId id = add(std::move(n));
+        (is_import ? s.imported_resources : s.generated_resources).push_back(id);
+        return Entity{ExternKind::Type, id, nullptr};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // ---- names (Explainer.md: Import and Export Definitions) -------------------------------
+  bool check_name(const ExternName& n, const Entity& e, bool is_import, size_t off) {
+    Scope& s = cur();
+    const char* what = is_import ? "import" : "export";
+    ParsedName p;
+    std::string why;
+    if (!parse_extern_name(n.name, p, why))
+      return fail(off, fmt::format("{} name `{}` is not a valid extern name: {}", what, n.name, why));
+    NameSet& set = is_import ? s.import_names : s.export_names;
+    auto [it, fresh] = set.seen.emplace(canonical_name(n.name), n.name);
+    if (!fresh) return fail(off, fmt::format("{} name `{}` conflicts with previous name `{}`", what, n.name, it->second));
+    // 🏷️/🔗 attributes
+    if (n.duplicate_attribute) return fail(off, "duplicate attribute on import/export name");
+    if (n.implements) {
+      if (e.kind != ExternKind::Instance) return fail(off, "only instances can have an `implements` attribute");
+      if (p.kind == ParsedName::Interface)
+        return fail(off, fmt::format("name `{}` is not valid with `implements`", n.name));
+      if (!is_interface_name(*n.implements))
+        return fail(off, fmt::format("`{}` must be an interface name", *n.implements));
+    }
+    if (p.kind == ParsedName::Label || p.kind == ParsedName::Interface) {
+      if (e.kind == ExternKind::Type && node(e.type).kind == TypeDef::Resource && p.kind == ParsedName::Label)
+        s.resource_names[n.name] = e.type;
+      return true;
+    }
+    // [constructor]/[method]/[static]: a func on a preceding resource of this scope
+    if (e.kind != ExternKind::Func) return fail(off, fmt::format("`{}` is not a func", n.name));
+    auto r = s.resource_names.find(p.resource);
+    if (r == s.resource_names.end())
+      return fail(off, fmt::format("resource used in function does not have a name in this context: `{}`", p.resource));
+    const TypeNode& ft = node(e.type);
+    auto is_handle = [&](const std::optional<VT>& v, DefValKind k) {
+      return v && !v->prim && node(v->id).kind == TypeDef::DefVal && node(v->id).dv == k && node(v->id).resource == r->second;
+    };
+    if (p.kind == ParsedName::Constructor) {
+      bool good = is_handle(ft.result, DefValKind::Own);
+      if (!good && ft.result && !ft.result->prim && node(ft.result->id).dv == DefValKind::Result)
+        good = is_handle(node(ft.result->id).elem, DefValKind::Own);
+      if (!good) return fail(off, "function should return `(own $T)` or `(result (own $T))`");
+    } else if (p.kind == ParsedName::Method) {
+      if (ft.params.empty() || ft.params[0].first != "self" ||
+          !is_handle(std::optional<VT>(ft.params[0].second), DefValKind::Borrow))
+        return fail(off, fmt::format("function does not match expected resource name `{}`", p.resource));
+    }
+    return true;
+  }
+
+  /// Binary.md: all resource types transitively used in an import/export's type must be
+  /// introduced by a preceding import or export (Explainer.md: External Visibility of Types).
+  bool resources_named(TypeId id, std::unordered_set<TypeId>& seen) {
+    if (!seen.insert(id).second) return true;
+    const TypeNode& n = node(id);
+    if (!n.has_resource) return true;
+    if (n.kind == TypeDef::Resource) {
+      // named here, or (for a component/instance type) in an enclosing scope it aliases from
+      for (size_t i = stack_.size(); i-- > 0;) {
+        if (stack_[i]->named_resources.count(id)) return true;
+        if (!stack_[i]->is_type) break;
+      }
+      return false;
+    }
+    auto vt = [&](const std::optional<VT>& v) { return !v || v->prim || resources_named(v->id, seen); };
+    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow))
+      return resources_named(n.resource, seen);
+    for (auto& c : n.cases) if (!vt(c.second)) return false;
+    for (auto& t : n.types) if (!vt(t)) return false;
+    if (!vt(n.elem) || !vt(n.err) || !vt(n.result)) return false;
+    for (auto& p : n.params) if (!vt(p.second)) return false;
+    // component/instance types carry their own resources, bound inside them
+    return true;
+  }
+
+  /// Resources exported through an imported/exported instance are named by it too.
+  void mark_named(const Entity& e, int depth) {
+    if (depth > 100) return;
+    if (e.kind == ExternKind::Type && node(e.type).kind == TypeDef::Resource) cur().named_resources.insert(e.type);
+    if (e.kind == ExternKind::Instance)
+      for (auto& [n, x] : node(e.type).exports) mark_named(x, depth + 1);
+  }
+
+  void record_extern(const ExternName& name, const Entity& e, bool is_import, size_t off) {
+    Scope& s = cur();
+    if (!check_name(name, e, is_import, off)) return;
+    mark_named(e, 0);
+    if (e.kind != ExternKind::CoreModule) {
+      std::unordered_set<TypeId> seen;
+      if (!resources_named(e.type, seen))
+        return void(fail(off, fmt::format("{} not valid to be used as {}", to_string(e.kind), is_import ? "import" : "export")));
+    }
+    (is_import ? s.imports : s.exports).emplace_back(name.name, e);
+  }
+
+  void import(const ExternName& name, const ExternType& et) {
+    auto e = resolve_extern(et, true);
+    if (!e) return;
+    record_extern(name, *e, true, name.offset);
+    if (ok()) push_entity(*e);
+  }
+
+  void export_decl(const ExternName& name, const ExternType& et) {
+    auto e = resolve_extern(et, false);
+    if (!e) return;
+    record_extern(name, *e, false, name.offset);
+    if (ok()) push_entity(*e);
+  }
+
+  void export_def(const Export& ex) {
+    auto e = entity_of(ex.item, ex.name.offset);
+    if (!e) return;
+    if (ex.type) {
+      auto ascribed = resolve_extern(*ex.type, false);
+      if (!ascribed) return;
+      std::string why;
+      Subst none;
+      // an ascribed (sub resource) hides the exported resource behind a fresh abstract type
+      if (ascribed->kind == ExternKind::Type && !ex.type->bound_eq) {
+        if (e->kind != ExternKind::Type || node(e->type).kind != TypeDef::Resource)
+          return void(fail(ex.name.offset, "ascribed type of export is not compatible with item's type"));
+      } else if (!subtype(*e, *ascribed, none, why)) {
+        return void(fail(ex.name.offset, fmt::format("ascribed type of export is not compatible with item's type: {}", why)));
+      }
+      e = ascribed;
+    }
+    record_extern(ex.name, *e, false, ex.name.offset);
+    if (ok()) push_entity(*e);
+  }
+
+  // ---- type checking (Explainer.md: Type Checking) ---------------------------------------
+  using Subst = std::unordered_map<TypeId, TypeId>;
+
+  TypeId resolve(TypeId id, const Subst& m) const {
+    auto it = m.find(id);
+    return it == m.end() ? id : it->second;
+  }
+
+  bool vt_eq(const std::optional<VT>& a, const std::optional<VT>& b, Subst& m, std::string& why) {
+    if (!a || !b) return (!a && !b) || (why = "expected a type, found none", false);
+    if (a->prim != b->prim)
+      return why = a->prim ? fmt::format("expected defined type, found primitive `{}`", to_string(a->p))
+                           : fmt::format("expected primitive `{}`, found defined type", to_string(b->p)), false;
+    if (a->prim) {
+      if (a->p != b->p)
+        return why = fmt::format("expected primitive `{}` found primitive `{}`", to_string(b->p), to_string(a->p)), false;
+      return true;
+    }
+    return type_eq(a->id, b->id, m, why);
+  }
+
+  /// Structural equality of a (actual, after substitution m) and b (expected).
+  bool type_eq(TypeId a, TypeId b, Subst& m, std::string& why, int depth = 0) {
+    a = resolve(a, m);
+    b = resolve(b, m);
+    if (a == b) return true;
+    if (depth > 100) return why = "type nesting too deep", false;
+    const TypeNode& x = node(a);
+    const TypeNode& y = node(b);
+    if (x.kind != y.kind) return why = "type kind mismatch", false;
+    switch (x.kind) {
+      case TypeDef::Resource: return why = "resource types are not the same", false;
+      case TypeDef::Func: {
+        if (x.params.size() != y.params.size())
+          return why = fmt::format("expected {} parameters, found {}", y.params.size(), x.params.size()), false;
+        for (size_t i = 0; i < x.params.size(); ++i) {
+          if (x.params[i].first != y.params[i].first)
+            return why = fmt::format("expected parameter named `{}`, found `{}`", y.params[i].first, x.params[i].first), false;
+          if (!vt_eq(x.params[i].second, y.params[i].second, m, why))
+            return why = fmt::format("type mismatch in function parameter `{}`: {}", x.params[i].first, why), false;
+        }
+        if (!x.result != !y.result) return why = y.result ? "expected a result, found none" : "expected no result, found one", false;
+        if (!vt_eq(x.result, y.result, m, why)) return why = "type mismatch with result type: " + why, false;
+        return true;
+      }
+      case TypeDef::Component:
+      case TypeDef::Instance: {
+        Entity ea{x.kind == TypeDef::Component ? ExternKind::Component : ExternKind::Instance, a, nullptr};
+        Entity eb{ea.kind, b, nullptr};
+        return subtype(ea, eb, m, why) && subtype(eb, ea, m, why);
+      }
+      case TypeDef::DefVal: break;
+    }
+    static constexpr const char* kNames[] = {"primitive", "record", "variant", "list", "tuple", "flags",
+                                             "enum", "option", "result", "own", "borrow"};
+    if (x.dv != y.dv)
+      return why = fmt::format("expected {}, found {}", kNames[static_cast<int>(y.dv)], kNames[static_cast<int>(x.dv)]), false;
+    switch (x.dv) {
+      case DefValKind::Prim: return x.prim == y.prim || (why = "primitive mismatch", false);
+      case DefValKind::Record:
+      case DefValKind::Variant: {
+        bool rec = x.dv == DefValKind::Record;
+        if (x.cases.size() != y.cases.size())
+          return why = fmt::format("expected {} {}, found {}", y.cases.size(), rec ? "fields" : "cases", x.cases.size()), false;
+        for (size_t i = 0; i < x.cases.size(); ++i) {
+          if (x.cases[i].first != y.cases[i].first)
+            return why = fmt::format("expected {} named `{}`, found `{}`", rec ? "field" : "case", y.cases[i].first,
+                                     x.cases[i].first), false;
+          if (!x.cases[i].second != !y.cases[i].second)
+            return why = y.cases[i].second ? fmt::format("expected case `{}` to have a type, found none", x.cases[i].first)
+                                           : fmt::format("expected case `{}` to have no type", x.cases[i].first), false;
+          if (!vt_eq(x.cases[i].second, y.cases[i].second, m, why))
+            return why = fmt::format("type mismatch in {} `{}`: {}", rec ? "record field" : "variant case",
+                                     x.cases[i].first, why), false;
+        }
+        return true;
+      }
+      case DefValKind::Tuple:
+        if (x.types.size() != y.types.size())
+          return why = fmt::format("expected {} types, found {}", y.types.size(), x.types.size()), false;
+        for (size_t i = 0; i < x.types.size(); ++i)
+          if (!vt_eq(x.types[i], y.types[i], m, why)) return why = fmt::format("type mismatch in tuple field {}: {}", i, why), false;
+        return true;
+      case DefValKind::Flags: return x.labels == y.labels || (why = "mismatch in flags elements", false);
+      case DefValKind::Enum: return x.labels == y.labels || (why = "mismatch in enum elements", false);
+      case DefValKind::List:
+      case DefValKind::Option: return vt_eq(x.elem, y.elem, m, why);
+      case DefValKind::Result:
+        if (!x.elem != !y.elem) return why = y.elem ? "expected ok type, but found none" : "expected ok type to not be present", false;
+        if (!x.err != !y.err) return why = y.err ? "expected err type, but found none" : "expected err type to not be present", false;
+        if (!vt_eq(x.elem, y.elem, m, why)) return why = "type mismatch in ok variant: " + why, false;
+        if (!vt_eq(x.err, y.err, m, why)) return why = "type mismatch in err variant: " + why, false;
+        return true;
+      case DefValKind::Own:
+      case DefValKind::Borrow:
+        if (resolve(x.resource, m) != resolve(y.resource, m)) return why = "resource types are not the same", false;
+        return true;
+    }
+    return true;
+  }
+
+  static const Entity* find(const std::vector<std::pair<std::string, Entity>>& list, std::string_view name) {
+    for (auto& [n, e] : list)
+      if (n == name) return &e;
+    return nullptr;
+  }
+
+  /// a <: b (Explainer.md: Type Checking): instance/component/module types by names,
+  /// exporting more and importing less; everything else by equality.
+  bool subtype(const Entity& a, const Entity& b, Subst& m, std::string& why) {
+    if (a.kind != b.kind) return why = fmt::format("expected {}, found {}", to_string(b.kind), to_string(a.kind)), false;
+    switch (a.kind) {
+      case ExternKind::CoreModule: {
+        for (auto& im : a.module->imports) {
+          bool found = false;
+          for (auto& jm : b.module->imports)
+            if (jm.module == im.module && jm.name == im.name) {
+              found = true;
+              if (!core_match(jm.type, im.type, why)) return false;
+            }
+          if (!found) return why = fmt::format("missing expected import `{}::{}`", im.module, im.name), false;
+        }
+        for (auto& [name, t] : b.module->exports) {
+          const CoreExtern* x = nullptr;
+          for (auto& [n2, t2] : a.module->exports)
+            if (n2 == name) x = &t2;
+          if (!x) return why = fmt::format("missing expected export `{}`", name), false;
+          if (!core_match(*x, t, why)) return false;
+        }
+        return true;
+      }
+      case ExternKind::Func:
+      case ExternKind::Type: {
+        if (a.kind == ExternKind::Type) {
+          bool ra = node(resolve(a.type, m)).kind == TypeDef::Resource;
+          bool rb = node(resolve(b.type, m)).kind == TypeDef::Resource;
+          if (ra != rb) return why = rb ? "expected resource, found defined type" : "expected defined type, found resource", false;
+        }
+        return type_eq(a.type, b.type, m, why);
+      }
+      case ExternKind::Instance:
+      case ExternKind::Component: {
+        const TypeNode& x = node(a.type);
+        const TypeNode& y = node(b.type);
+        // the actual component's abstract type imports are bound to the expected ones first
+        for (auto& [name, e] : x.imports) {
+          const Entity* want = find(y.imports, name);
+          if (want && e.kind == ExternKind::Type && want->kind == ExternKind::Type && !m.count(e.type) &&
+              node(e.type).kind == TypeDef::Resource && node(resolve(want->type, m)).kind == TypeDef::Resource &&
+              std::count(x.imported_resources.begin(), x.imported_resources.end(), e.type))
+            m[e.type] = resolve(want->type, m);
+        }
+        for (auto& [name, e] : y.exports) {
+          const Entity* have = find(x.exports, name);
+          if (!have) return why = fmt::format("missing expected export `{}`", name), false;
+          // an abstract resource exported by the expected type is bound to the actual one
+          // (Explainer.md: Type Checking, the elimination rule of existential types)
+          if (e.kind == ExternKind::Type && have->kind == ExternKind::Type && !m.count(e.type) &&
+              node(e.type).kind == TypeDef::Resource && node(resolve(have->type, m)).kind == TypeDef::Resource &&
+              std::count(y.fresh_on_instantiate.begin(), y.fresh_on_instantiate.end(), e.type)) {
+            m[e.type] = resolve(have->type, m);
+            continue;
+          }
+          if (!subtype(*have, e, m, why)) return why = fmt::format("type mismatch in export `{}`: {}", name, why), false;
+        }
+        for (auto& [name, e] : x.imports) {
+          const Entity* want = find(y.imports, name);
+          if (!want) return why = fmt::format("missing expected import `{}`", name), false;
+          if (!subtype(*want, e, m, why)) return why = fmt::format("type mismatch in import `{}`: {}", name, why), false;
+        }
+        return true;
+      }
+      case ExternKind::Value: return true;
+    }
+    return true;
+  }
+
+  /// Copies type `id` with the resources in `m` replaced; returns `id` when nothing changes.
+  TypeId substitute(TypeId id, Subst& m, int depth = 0) {
+    auto it = m.find(id);
+    if (it != m.end()) return it->second;
+    if (!node(id).has_resource || node(id).kind == TypeDef::Resource || depth > 100 || !ok()) return id;
+    TypeNode n = node(id);
+    auto sv = [&](std::optional<VT>& v) {
+      if (v && !v->prim) v->id = substitute(v->id, m, depth + 1);
+    };
+    for (auto& c : n.cases) sv(c.second);
+    for (auto& t : n.types) if (!t.prim) t.id = substitute(t.id, m, depth + 1);
+    sv(n.elem);
+    sv(n.err);
+    sv(n.result);
+    for (auto& p : n.params) if (!p.second.prim) p.second.id = substitute(p.second.id, m, depth + 1);
+    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow))
+      n.resource = substitute(n.resource, m, depth + 1);
+    for (auto* list : {&n.imports, &n.exports})
+      for (auto& [name, e] : *list)
+        if (e.kind != ExternKind::CoreModule) e.type = substitute(e.type, m, depth + 1);
+    TypeId out = add(std::move(n));
+    m[id] = out;
+    return out;
+  }
+
+  // ---- instances (Binary.md: Instance Definitions) ---------------------------------------
+  void instance(const Instance& in, size_t off) {
+    TypeNode result;
+    result.kind = TypeDef::Instance;
+    if (in.instantiate) {
+      if (in.target >= cur().components.size())
+        return void(fail(off, fmt::format("unknown component {}: component index out of bounds", in.target)));
+      TypeId ct = cur().components[in.target];
+      std::unordered_map<std::string, Entity> args;
+      for (auto& a : in.args) {
+        auto e = entity_of(a.item, a.offset);
+        if (!e) return;
+        if (!args.emplace(a.name, *e).second)
+          return void(fail(a.offset, fmt::format("instantiation argument `{}` conflicts with previous argument `{}`", a.name, a.name)));
+      }
+      // Binary.md: after each type import is supplied via `with`, the supplied type is
+      // substituted for all later uses of the import.
+      Subst m;
+      const std::vector<TypeId> imported = node(ct).imported_resources;
+      const std::vector<TypeId> fresh_list = node(ct).fresh_on_instantiate;
+      for (size_t i = 0; i < node(ct).imports.size(); ++i) {
+        auto [name, want] = node(ct).imports[i];
+        auto it = args.find(name);
+        if (it == args.end()) return void(fail(off, fmt::format("missing import named `{}`", name)));
+        std::string why;
+        if (want.kind == ExternKind::Type && node(want.type).kind == TypeDef::Resource &&
+            std::count(imported.begin(), imported.end(), want.type)) {
+          if (it->second.kind != ExternKind::Type || node(it->second.type).kind != TypeDef::Resource)
+            return void(fail(off, fmt::format("type mismatch for component instantiation argument `{}`: expected resource", name)));
+          m[want.type] = it->second.type;
+          continue;
+        }
+        Entity expected = want;
+        if (expected.kind != ExternKind::CoreModule) expected.type = substitute(want.type, m);
+        if (!ok()) return;
+        if (!subtype(it->second, expected, m, why))
+          return void(fail(off, fmt::format("type mismatch for component instantiation argument `{}`: {}", name, why)));
+      }
+      for (TypeId r : fresh_list) {
+        TypeNode fresh;
+        fresh.kind = TypeDef::Resource;
+        fresh.has_resource = true;
+        TypeId f = add(std::move(fresh));
+        m[r] = f;
+        cur().generated_resources.push_back(f);
+      }
+      for (size_t i = 0; i < node(ct).exports.size(); ++i) {
+        auto [name, e] = node(ct).exports[i];
+        if (e.kind != ExternKind::CoreModule) e.type = substitute(e.type, m);
+        result.exports.emplace_back(name, e);
+      }
+    } else {
+      NameSet names;
+      for (size_t i = 0; i < in.exports.size(); ++i) {
+        auto& a = in.exports[i];
+        auto e = entity_of(a.item, a.offset);
+        if (!e) return;
+        ParsedName p;
+        std::string why;
+        if (!parse_extern_name(a.name, p, why))
+          return void(fail(a.offset, fmt::format("export name `{}` is not a valid extern name: {}", a.name, why)));
+        auto [it, fresh] = names.seen.emplace(canonical_name(a.name), a.name);
+        if (!fresh) return void(fail(a.offset, fmt::format("export name `{}` conflicts with previous name `{}`", a.name, it->second)));
+        result.exports.emplace_back(a.name, *e);
+      }
+    }
+    finish_flags(result);
+    cur().instances.push_back(add(std::move(result)));
+  }
+
+  // ---- aliases (Binary.md: Alias Definitions) --------------------------------------------
+  void alias(const Alias& a) {
+    Scope& s = cur();
+    switch (a.kind) {
+      case Alias::Export: {
+        if (!check_index(Sort::Instance, a.instance, a.offset)) return;
+        const Entity* e = find(node(s.instances[a.instance]).exports, a.name);
+        if (!e) return void(fail(a.offset, fmt::format("instance {} has no export named `{}`", a.instance, a.name)));
+        Sort want = e->kind == ExternKind::Func ? Sort::Func : e->kind == ExternKind::Type ? Sort::Type
+                  : e->kind == ExternKind::Component ? Sort::Component : e->kind == ExternKind::Instance ? Sort::Instance
+                  : e->kind == ExternKind::CoreModule ? Sort::CoreModule : Sort::Value;
+        if (want != a.sort)
+          return void(fail(a.offset, fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance, to_string(a.sort))));
+        push_entity(*e);
+        return;
+      }
+      case Alias::CoreExport: {
+        if (!check_index(Sort::CoreInstance, a.instance, a.offset)) return;
+        const CoreExtern* x = s.core_instances[a.instance]->find(a.name);
+        if (!x) return void(fail(a.offset, fmt::format("core instance {} has no export named `{}`", a.instance, a.name)));
+        Sort have = x->kind == shard::ExternKind::Func ? Sort::CoreFunc : x->kind == shard::ExternKind::Table ? Sort::CoreTable
+                  : x->kind == shard::ExternKind::Memory ? Sort::CoreMemory : Sort::CoreGlobal;
+        if (have != a.sort) return void(fail(a.offset, fmt::format("export `{}` for core instance {} is not a {}", a.name, a.instance, to_string(a.sort))));
+        switch (x->kind) {
+          case shard::ExternKind::Func: s.core_funcs.push_back(x->func); break;
+          case shard::ExternKind::Table: s.core_tables.push_back(x->table); break;
+          case shard::ExternKind::Memory: s.core_memories.push_back(x->memory); break;
+          case shard::ExternKind::Global: s.core_globals.push_back(x->global); break;
+        }
+        return;
+      }
+      case Alias::Outer: {
+        // Explainer.md: outeraliassort ::= core module | core type | component | type
+        if (a.sort != Sort::CoreModule && a.sort != Sort::CoreType && a.sort != Sort::Component && a.sort != Sort::Type)
+          return void(fail(a.offset, fmt::format("outer alias of {} is not allowed: may only refer to types, modules or components",
+                                                 to_string(a.sort))));
+        if (a.count >= stack_.size()) return void(fail(a.offset, "invalid outer alias count"));
+        const Scope& target = *stack_[stack_.size() - 1 - a.count];
+        if (a.index >= count(target, a.sort))
+          return void(fail(a.offset, fmt::format("unknown {} {}: index out of bounds", to_string(a.sort), a.index)));
+        bool crosses_component = false;
+        for (size_t i = stack_.size() - a.count; i < stack_.size(); ++i)
+          crosses_component |= !stack_[i]->is_type;
+        switch (a.sort) {
+          case Sort::CoreModule: s.core_modules.push_back(target.core_modules[a.index]); break;
+          case Sort::CoreType: s.core_types.push_back(target.core_types[a.index]); break;
+          case Sort::Component: s.components.push_back(target.components[a.index]); break;
+          default: {
+            TypeId t = target.types[a.index];
+            if (crosses_component && node(t).has_resource)
+              return void(fail(a.offset, "refers to resources not defined in the current component: "
+                                         "outer alias transitively refers to resources"));
+            s.types.push_back(t);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  // ---- canonical definitions (CanonicalABI.md: Canonical Definitions) --------------------
+  void flatten(const VT& v, std::vector<shard::ValType>& out, int depth = 0) {
+    using shard::ValType;
+    if (v.prim) {
+      switch (v.p) {
+        case PrimType::S64: case PrimType::U64: out.push_back(ValType::I64); return;
+        case PrimType::F32: out.push_back(ValType::F32); return;
+        case PrimType::F64: out.push_back(ValType::F64); return;
+        case PrimType::String: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
+        default: out.push_back(ValType::I32); return;
+      }
+    }
+    if (depth > 100 || out.size() > 4096) {  // a hostile type; more than MAX_FLAT_* either way
+      out.resize(out.size() + kMaxFlatParams + 1, ValType::I32);
+      return;
+    }
+    const TypeNode& n = node(v.id);
+    switch (n.dv) {
+      case DefValKind::Prim: return flatten(VT{true, n.prim, 0}, out, depth + 1);
+      case DefValKind::List: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
+      case DefValKind::Record: for (auto& c : n.cases) flatten(*c.second, out, depth + 1); return;
+      case DefValKind::Tuple: for (auto& t : n.types) flatten(t, out, depth + 1); return;
+      case DefValKind::Flags: case DefValKind::Enum: case DefValKind::Own: case DefValKind::Borrow:
+        out.push_back(ValType::I32);
+        return;
+      case DefValKind::Variant: case DefValKind::Option: case DefValKind::Result: {
+        // flatten_variant: the discriminant, then the join of the cases' flattenings
+        std::vector<std::optional<VT>> cases;
+        if (n.dv == DefValKind::Variant) for (auto& c : n.cases) cases.push_back(c.second);
+        else if (n.dv == DefValKind::Option) cases = {std::nullopt, n.elem};
+        else cases = {n.elem, n.err};
+        out.push_back(ValType::I32);  // discriminant: at most 2^32 cases fit an i32
+        std::vector<ValType> joined;
+        for (auto& c : cases) {
+          if (!c) continue;
+          std::vector<ValType> f;
+          flatten(*c, f, depth + 1);
+          for (size_t i = 0; i < f.size(); ++i) {
+            if (i >= joined.size()) joined.push_back(f[i]);
+            else if (joined[i] != f[i])
+              joined[i] = ((joined[i] == ValType::I32 && f[i] == ValType::F32) ||
+                           (joined[i] == ValType::F32 && f[i] == ValType::I32)) ? ValType::I32 : ValType::I64;
+          }
+        }
+        out.insert(out.end(), joined.begin(), joined.end());
+        return;
+      }
+    }
+  }
+
+  /// Whether `v` contains a string or list (CanonicalABI.md: canonopt validation).
+  bool needs_memory(const std::optional<VT>& v, int depth = 0) {
+    if (!v) return false;
+    if (v->prim) return v->p == PrimType::String;
+    if (depth > 100) return true;
+    const TypeNode& n = node(v->id);
+    if (n.dv == DefValKind::List) return true;
+    for (auto& c : n.cases) if (needs_memory(c.second, depth + 1)) return true;
+    for (auto& t : n.types) if (needs_memory(t, depth + 1)) return true;
+    return needs_memory(n.elem, depth + 1) || needs_memory(n.err, depth + 1);
+  }
+
+  std::string sig(const shard::FuncType& f) {
+    std::string s = "[";
+    for (size_t i = 0; i < f.params.size(); ++i) s += (i ? " " : "") + std::string(to_string(f.params[i]));
+    s += "] -> [";
+    for (size_t i = 0; i < f.results.size(); ++i) s += (i ? " " : "") + std::string(to_string(f.results[i]));
+    return s + "]";
+  }
+
+  /// flatten_functype(opts, ft, context) for the synchronous ABI.
+  shard::FuncType flatten_functype(const TypeNode& ft, bool lift) {
+    shard::FuncType out;
+    for (auto& [name, t] : ft.params) flatten(t, out.params);
+    if (ft.result) flatten(*ft.result, out.results);
+    if (out.params.size() > kMaxFlatParams) out.params = {shard::ValType::I32};
+    if (out.results.size() > kMaxFlatResults) {
+      if (lift) {
+        out.results = {shard::ValType::I32};
+      } else {
+        out.params.push_back(shard::ValType::I32);
+        out.results.clear();
+      }
+    }
+    return out;
+  }
+
+  bool check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, const shard::FuncType& flat) {
+    Scope& s = cur();
+    size_t off = o.offset;
+    if (o.duplicate) return fail(off, "canonical option specified more than once");
+    if (o.memory && *o.memory >= s.core_memories.size())
+      return fail(off, fmt::format("unknown core memory {}: memory index out of bounds", *o.memory));
+    using shard::ValType;
+    if (o.realloc) {
+      if (*o.realloc >= s.core_funcs.size())
+        return fail(off, fmt::format("unknown core func {}: function index out of bounds", *o.realloc));
+      shard::FuncType want{{ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+      if (!(s.core_funcs[*o.realloc] == want))
+        return fail(off, fmt::format("canonical option `realloc` uses a core function with an incorrect signature: "
+                                     "expected {}, found {}", sig(want), sig(s.core_funcs[*o.realloc])));
+    }
+    if (o.post_return) {
+      if (!lift) return fail(off, "canonical option `post-return` cannot be specified for lowerings");
+      if (*o.post_return >= s.core_funcs.size())
+        return fail(off, fmt::format("unknown core func {}: function index out of bounds", *o.post_return));
+      shard::FuncType want{flat.results, {}};
+      if (!(s.core_funcs[*o.post_return] == want))
+        return fail(off, fmt::format("canonical option `post-return` uses a core function with an incorrect "
+                                     "signature: expected {}, found {}", sig(want), sig(s.core_funcs[*o.post_return])));
+    }
+    // CanonicalABI.md: `canon lift` / `canon lower` required options.
+    bool params_mem = false, flat_params_over = false;
+    for (auto& p : ft.params) params_mem |= needs_memory(p.second);
+    std::vector<ValType> fp, fr;
+    for (auto& p : ft.params) flatten(p.second, fp);
+    if (ft.result) flatten(*ft.result, fr);
+    flat_params_over = fp.size() > kMaxFlatParams;
+    bool result_mem = needs_memory(ft.result);
+    bool need_memory = params_mem || result_mem || flat_params_over || fr.size() > kMaxFlatResults;
+    bool need_realloc = lift ? (params_mem || flat_params_over) : result_mem;
+    if (need_memory && !o.memory) return fail(off, "canonical option `memory` is required");
+    if (need_realloc && !o.realloc) return fail(off, "canonical option `realloc` is required");
+    if (o.realloc && !o.memory) return fail(off, "canonical option `memory` is required");
+    return true;
+  }
+
+  void canon(const Canon& c) {
+    Scope& s = cur();
+    size_t off = c.offset;
+    using shard::ValType;
+    switch (c.kind) {
+      case Canon::Lift: {
+        if (!check_index(Sort::CoreFunc, c.func, off) || !check_index(Sort::Type, c.type, off)) return;
+        TypeId ftid = s.types[c.type];
+        if (node(ftid).kind != TypeDef::Func) return void(fail(off, fmt::format("type index {} is not a function type", c.type)));
+        shard::FuncType flat = flatten_functype(node(ftid), true);
+        if (!check_opts(c.opts, true, node(ftid), flat)) return;
+        if (!(s.core_funcs[c.func] == flat))
+          return void(fail(off, fmt::format("lowered function type `{}` does not match type `{}` of core function {}",
+                                            sig(flat), sig(s.core_funcs[c.func]), c.func)));
+        s.funcs.push_back(ftid);
+        return;
+      }
+      case Canon::Lower: {
+        if (!check_index(Sort::Func, c.func, off)) return;
+        TypeId ftid = s.funcs[c.func];
+        shard::FuncType flat = flatten_functype(node(ftid), false);
+        if (!check_opts(c.opts, false, node(ftid), flat)) return;
+        s.core_funcs.push_back(std::move(flat));
+        return;
+      }
+      case Canon::ResourceNew:
+      case Canon::ResourceDrop:
+      case Canon::ResourceRep: {
+        if (!check_index(Sort::Type, c.type, off)) return;
+        const TypeNode& r = node(s.types[c.type]);
+        if (r.kind != TypeDef::Resource) return void(fail(off, fmt::format("type index {} is not a resource type", c.type)));
+        // CanonicalABI.md: resource.new and resource.rep need a locally-defined resource
+        if (c.kind != Canon::ResourceDrop && r.owner != s.id)
+          return void(fail(off, fmt::format("type index {} is not a local resource", c.type)));
+        if (c.kind == Canon::ResourceNew) s.core_funcs.push_back({{r.rep}, {ValType::I32}});
+        else if (c.kind == Canon::ResourceDrop) s.core_funcs.push_back({{ValType::I32}, {}});
+        else s.core_funcs.push_back({{ValType::I32}, {r.rep}});
+        return;
+      }
+    }
+  }
+
+  // 🪙 Binary.md: Start Definitions. Values are not supported, so only a start function
+  // without arguments or results can be valid.
+  void start(const Start& st, size_t off) {
+    if (!check_index(Sort::Func, st.func, off)) return;
+    for (uint32_t a : st.args)
+      if (!check_index(Sort::Value, a, off)) return;
+    const TypeNode& ft = node(cur().funcs[st.func]);
+    if (ft.params.size() != st.args.size())
+      return void(fail(off, fmt::format("component start function requires {} arguments but was given {}",
+                                        ft.params.size(), st.args.size())));
+    if ((ft.result ? 1u : 0u) != st.results)
+      return void(fail(off, fmt::format("component start function has a result count of {} but the function type has {}",
+                                        st.results, ft.result ? 1 : 0)));
+    if (st.results) fail(off, "start function results (🪙 values) not supported yet", ErrorKind::Unsupported);
+  }
+
+  std::vector<TypeNode> arena_;
+  std::vector<Scope*> stack_;
+  uint32_t next_scope_id_ = 0;
+  std::optional<Error> err_;
+};
+
+}  // namespace
+
+Result<void> validate_component(const Component& c) {
+  Validator v;
+  return v.run(c);
+}
+
+Result<Component> load_component(std::vector<uint8_t> bytes) {
+  auto c = decode_component(std::move(bytes));
+  if (!c) return std::move(c).error();
+  auto v = validate_component(*c);
+  if (!v) return std::move(v).error();
+  return std::move(c).value();
+}
+
+}  // namespace shard::component
