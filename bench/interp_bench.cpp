@@ -65,6 +65,9 @@ void BM_CompileAll(benchmark::State& state) {
   for (const Function& f : module->functions) body_bytes += f.body_end - f.body_offset;
   for (auto _ : state) {
     state.PauseTiming();
+    // Compiled code is cached per module: each iteration compiles a fresh copy (a copied
+    // WasmModule starts with empty caches).
+    module = std::make_shared<const WasmModule>(WasmModule(*module));
     rt::StoreConfig cfg;
     cfg.reserve_full_memory = false;
     auto store = std::make_unique<rt::Store>(cfg, &interp::tier());

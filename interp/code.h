@@ -100,7 +100,8 @@ struct CallRecord {
 };
 static_assert(sizeof(CallRecord) == 2 * sizeof(Slot));
 
-/// One function compiled for the interpreter.
+/// One function compiled for the interpreter: immutable once published in the module's
+/// cache (interp.cpp), shared by every instance of the module.
 struct CompiledFunc : rt::TierCode {
   std::vector<Word> code;
   /// (word index of an instruction, byte offset of the wasm instruction it came from),
@@ -120,8 +121,9 @@ const void* const* handler_table();
 /// The interpreter's entry point (rt::EntryFn) for wasm functions.
 TrapKind interp_entry(rt::ExecContext* ctx, rt::FuncInst* f, Slot* io);
 
-/// Compiles `f` (a defined function of an instance) if it isn't yet; nullptr and a trap in
-/// ctx on failure (only possible for resource exhaustion: bodies were validated).
+/// The code of `f` (a defined function of an instance): FuncInst::code, else the module's
+/// cached code (compiled now if no instance has called it yet). nullptr and a trap in ctx on
+/// failure (only possible for resource exhaustion: bodies were validated).
 CompiledFunc* ensure_compiled(rt::ExecContext* ctx, rt::FuncInst* f);
 
 }  // namespace shard::interp

@@ -621,7 +621,7 @@ L_X_CallIndirect: {
 do_call:
   if (callee->entry == &interp_entry) {
     if (ctx->depth >= ctx->max_depth) TRAP(TrapKind::CallStackExhausted);
-    auto* cc = static_cast<CompiledFunc*>(callee->code.get());
+    auto* cc = static_cast<CompiledFunc*>(callee->code);
     if (cc == nullptr) {
       cc = ensure_compiled(ctx, callee);
       if (cc == nullptr) {

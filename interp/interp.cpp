@@ -1,8 +1,18 @@
-// The interpreter as an rt::Tier, and lazy compilation through the shared BodyDecoder.
+// The interpreter as an rt::Tier, and lazy compilation through the shared BodyDecoder into a
+// per-module code cache.
+//
+// Compiled code belongs to the module, not to an instance: the compiler emits handler
+// addresses (process-wide) and indices (function, global, table, type, segment, all resolved
+// through the instance's VM context at run time, exec.cpp) and frame offsets, nothing that
+// names an instance or a store. So every instance of a module, in any store and on any
+// thread, runs the same CompiledFunc; a new instance compiles nothing it didn't have to.
 #include "interp/interp.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 
 #include "interp/code.h"
 #include "interp/compiler.h"
@@ -12,40 +22,92 @@ namespace shard::interp {
 
 namespace {
 
-/// Per-instance compiler state: one BodyDecoder (with its declared-refs table and stacks)
-/// reused for every function of the instance.
-struct InstanceCompiler : rt::TierCode {
-  explicit InstanceCompiler(const WasmModule& m) : compiler(handler_table()), decoder(m, compiler) {}
-  Compiler compiler;
-  BodyDecoder<Compiler> decoder;
+/// The interpreter's cache of one module (WasmModule::caches, CacheKind::Interpreter): the
+/// code of every defined function once compiled. Readers take a function's code with one
+/// acquire load and never lock. Compiling is the slow path: a mutex per module serialises it
+/// (and guards the one compiler and body decoder, whose stacks are reused across functions),
+/// and the result is published with a release store, so two stores on two threads calling
+/// the same function compile it once and both run the same code.
+class ModuleCode final : public ModuleCache {
+ public:
+  explicit ModuleCode(const WasmModule& m)
+      : m_(m), n_(m.functions.size()), funcs_(std::make_unique<std::atomic<CompiledFunc*>[]>(n_)) {}
+  ~ModuleCode() override {
+    for (size_t i = 0; i < n_; ++i) delete funcs_[i].load(std::memory_order_relaxed);
+  }
+
+  /// The code of defined function `defined`, compiling it if no one has; null on failure.
+  CompiledFunc* get(uint32_t defined, std::string* error) {
+    if (CompiledFunc* c = funcs_[defined].load(std::memory_order_acquire)) return c;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (CompiledFunc* c = funcs_[defined].load(std::memory_order_relaxed)) return c;  // raced, lost
+    std::unique_ptr<CompiledFunc> code;
+    Result<void> r;
+    // Bodies load_module validated are walked without checks (STYLE.md: validation compiled
+    // in or out); a module that skipped validation still gets the checking walk.
+    if (m_.validated) {
+      if (!trusted_) trusted_ = std::make_unique<Walker<Validation::None>>(m_);
+      r = trusted_->decoder.decode_function(defined);
+      code = trusted_->compiler.take();
+    } else {
+      if (!checked_) checked_ = std::make_unique<Walker<Validation::Full>>(m_);
+      r = checked_->decoder.decode_function(defined);
+      code = checked_->compiler.take();
+    }
+    if (!r) {
+      if (error != nullptr) *error = r.error().to_string();
+      return nullptr;
+    }
+    if (std::getenv("SHARD_INTERP_DUMP") != nullptr) {
+      std::fprintf(stderr, "func %u:\n%s", m_.num_imported_funcs + defined, disassemble(*code).c_str());
+    }
+    CompiledFunc* c = code.release();
+    funcs_[defined].store(c, std::memory_order_release);
+    compiled_.fetch_add(1, std::memory_order_relaxed);
+    return c;
+  }
+
+  size_t compiled() const { return compiled_.load(std::memory_order_relaxed); }
+
+ private:
+  template <Validation kMode>
+  struct Walker {
+    explicit Walker(const WasmModule& m) : compiler(handler_table()), decoder(m, compiler) {}
+    Compiler compiler;
+    BodyDecoder<Compiler, kMode> decoder;
+  };
+
+  const WasmModule& m_;  // the cache lives inside the module
+  size_t n_;             // defined functions
+  std::unique_ptr<std::atomic<CompiledFunc*>[]> funcs_;
+  std::atomic<size_t> compiled_{0};
+  std::mutex mutex_;
+  std::unique_ptr<Walker<Validation::None>> trusted_;
+  std::unique_ptr<Walker<Validation::Full>> checked_;
 };
+
+ModuleCode& module_code(const WasmModule& m) {
+  return m.caches.get<ModuleCode>(CacheKind::Interpreter, [&] { return std::make_unique<ModuleCode>(m); });
+}
 
 class InterpTier final : public rt::Tier {
  public:
   std::string_view name() const override { return "interpreter"; }
-  rt::EntryFn entry_for(rt::FuncInst&) override { return &interp_entry; }
+  rt::EntryFn module_entry(const WasmModule&) override { return &interp_entry; }
 };
 
+/// Points `f` at its code, compiling it for the module if needed.
 CompiledFunc* compile(rt::FuncInst* f, std::string* error) {
-  rt::Instance* inst = f->instance;
-  if (!inst->tier_data) inst->tier_data = std::make_unique<InstanceCompiler>(*inst->module);
-  auto* ic = static_cast<InstanceCompiler*>(inst->tier_data.get());
-  Result<void> r = ic->decoder.decode_function(f->index - inst->module->num_imported_funcs);
-  if (!r) {
-    if (error != nullptr) *error = r.error().to_string();
-    return nullptr;
-  }
-  f->code = ic->compiler.take();
-  if (std::getenv("SHARD_INTERP_DUMP") != nullptr) {
-    std::fprintf(stderr, "func %u:\n%s", f->index, disassemble(*static_cast<CompiledFunc*>(f->code.get())).c_str());
-  }
-  return static_cast<CompiledFunc*>(f->code.get());
+  const WasmModule& m = *f->instance->module;
+  CompiledFunc* c = module_code(m).get(f->index - m.num_imported_funcs, error);
+  f->code = c;
+  return c;
 }
 
 }  // namespace
 
 CompiledFunc* ensure_compiled(rt::ExecContext* ctx, rt::FuncInst* f) {
-  if (f->code) return static_cast<CompiledFunc*>(f->code.get());
+  if (f->code != nullptr) return static_cast<CompiledFunc*>(f->code);
   std::string error;
   CompiledFunc* c = compile(f, &error);
   if (c == nullptr) ctx->raise(TrapKind::HostError, "compile error: " + error);
@@ -60,9 +122,21 @@ rt::Tier& tier() {
 bool compile_all(rt::Instance& inst, std::string* error) {
   for (size_t i = inst.module->num_imported_funcs; i < inst.func_vec.size(); ++i) {
     rt::FuncInst* f = inst.func_vec[i];
-    if (f->entry == &interp_entry && !f->code && compile(f, error) == nullptr) return false;
+    if (f->entry == &interp_entry && f->code == nullptr && compile(f, error) == nullptr) return false;
   }
   return true;
+}
+
+bool compile_module(const WasmModule& m, std::string* error) {
+  ModuleCode& mc = module_code(m);
+  for (uint32_t i = 0; i < m.functions.size(); ++i)
+    if (mc.get(i, error) == nullptr) return false;
+  return true;
+}
+
+size_t compiled_functions(const WasmModule& m) {
+  const ModuleCode* mc = m.caches.find<ModuleCode>(CacheKind::Interpreter);
+  return mc != nullptr ? mc->compiled() : 0;
 }
 
 }  // namespace shard::interp

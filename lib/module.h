@@ -4,7 +4,9 @@
 // decoder (lib/valid/body_decoder.h), which drives validation and code generation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -92,6 +94,71 @@ struct NameSection {
   std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>> locals;
 };
 
+/// Data a later layer derives from a module once and shares between all its users: the
+/// runtime's instantiation plan, a tier's compiled code. Opaque at this layer.
+struct ModuleCache {
+  virtual ~ModuleCache() = default;
+};
+
+/// Who owns a slot of ModuleCaches (one each, so layers never see each other's types).
+enum class CacheKind : uint8_t { Runtime, Interpreter, Jit, Count };
+
+/// Lazily filled per-module caches. A WasmModule is shared between threads (as
+/// std::shared_ptr<const WasmModule>), so a slot is filled at most once, lock-free: the
+/// first get() to finish publishes its object with compare-exchange and a racing loser's
+/// object is discarded. What a cache holds must be safe to share the same way (immutable,
+/// or internally synchronised). A copied or moved-to module starts with empty caches, and a
+/// moved-from one loses its own: they belong to one module object's contents, and are cheap
+/// to derive again. (Moving or assigning a module that is shared is a data race anyway.)
+class ModuleCaches {
+ public:
+  ModuleCaches() = default;
+  ModuleCaches(const ModuleCaches&) noexcept {}
+  ModuleCaches(ModuleCaches&& o) noexcept { o.clear(); }
+  ModuleCaches& operator=(const ModuleCaches& o) noexcept {
+    if (this != &o) clear();
+    return *this;
+  }
+  ModuleCaches& operator=(ModuleCaches&& o) noexcept {
+    if (this != &o) {
+      clear();
+      o.clear();
+    }
+    return *this;
+  }
+  ~ModuleCaches() { clear(); }
+
+  /// The cache of `kind`, created by `make()` (returning std::unique_ptr<T>) if it's not
+  /// there yet. T must be the type every caller of this kind uses.
+  template <class T, class Make>
+  T& get(CacheKind kind, Make&& make) const {
+    std::atomic<ModuleCache*>& slot = slots_[static_cast<size_t>(kind)];
+    ModuleCache* p = slot.load(std::memory_order_acquire);
+    if (p == nullptr) {
+      std::unique_ptr<ModuleCache> fresh = make();
+      ModuleCache* expected = nullptr;
+      if (slot.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+        p = fresh.release();
+      } else {
+        p = expected;
+      }
+    }
+    return static_cast<T&>(*p);
+  }
+  /// The cache of `kind` if it was created, else null.
+  template <class T>
+  T* find(CacheKind kind) const {
+    return static_cast<T*>(slots_[static_cast<size_t>(kind)].load(std::memory_order_acquire));
+  }
+
+ private:
+  void clear() noexcept {
+    for (auto& s : slots_) delete s.exchange(nullptr, std::memory_order_acq_rel);
+  }
+  mutable std::atomic<ModuleCache*> slots_[static_cast<size_t>(CacheKind::Count)] = {};
+};
+
 struct WasmModule {
   std::vector<uint8_t> bytes;  ///< the whole binary; bodies and data refer into it
 
@@ -119,6 +186,11 @@ struct WasmModule {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+
+  /// Set by load_module once validation passed: tiers may then walk bodies without checks.
+  bool validated = false;
+  /// Per-module derived data (runtime plan, compiled code), shared by every instance.
+  ModuleCaches caches;
 
   uint32_t num_funcs() const { return static_cast<uint32_t>(func_type_indices.size()); }
   uint32_t num_tables() const { return static_cast<uint32_t>(all_tables.size()); }

@@ -2,7 +2,13 @@
 // the module's functions, tables, memories, globals, element and data segments, then apply
 // active element segments and data segments in order, then run the start function. A trap
 // while applying segments leaves what was already written in place (linking.wast checks it).
+//
+// Cost: O(imports + exports + globals + types + segment entries) plus a few stores per
+// defined function (their FuncInsts, built in one block). Nothing is compiled here (tiers
+// compile per module, lazily), and what depends only on the module is worked out once per
+// module (InstancePlan, kept in WasmModule::caches).
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -68,6 +74,68 @@ Slot eval_const(const ConstExpr& expr, const Instance& inst) {
 
 Error uninstantiable(TrapKind kind) { return Error{ErrorKind::Uninstantiable, std::string(trap_message(kind))}; }
 
+constexpr uint32_t kNullFunc = UINT32_MAX;
+
+/// The value of a constant expression that is a single i32.const (what toolchains emit for
+/// segment offsets), known without an instance.
+std::optional<uint32_t> const_i32(const ConstExpr& e) {
+  if (e.instrs.size() == 1 && e.instrs[0].op == Op::I32Const) return static_cast<uint32_t>(read_u64(e.instrs[0].bytes));
+  return std::nullopt;
+}
+
+/// What instantiation works out once per module. Element segments whose initializers are
+/// all `ref.func x` / `ref.null` (binary/modules.rst: the funcidx forms of elem, and most
+/// expression forms in practice) become function-index lists, so an instance only maps
+/// indices to its FuncInsts; constant segment offsets are read once.
+struct InstancePlan : ModuleCache {
+  struct Elem {
+    bool by_index = false;             ///< `funcs` holds every element
+    std::vector<uint32_t> funcs;       ///< function index, or kNullFunc for ref.null
+    std::optional<uint32_t> offset;    ///< Active segment with a constant offset
+  };
+  std::vector<Elem> elems;
+  std::vector<std::optional<uint32_t>> data_offsets;
+
+  explicit InstancePlan(const WasmModule& m) {
+    elems.resize(m.elems.size());
+    for (size_t i = 0; i < m.elems.size(); ++i) {
+      const ElemSegment& seg = m.elems[i];
+      Elem& e = elems[i];
+      if (seg.mode == SegmentMode::Active) e.offset = const_i32(seg.offset);
+      e.by_index = true;
+      e.funcs.reserve(seg.inits.size());
+      for (const ConstExpr& ce : seg.inits) {
+        if (ce.instrs.size() == 1 && ce.instrs[0].op == Op::RefFunc) {
+          e.funcs.push_back(ce.instrs[0].index);
+        } else if (ce.instrs.size() == 1 && ce.instrs[0].op == Op::RefNull) {
+          e.funcs.push_back(kNullFunc);
+        } else {
+          e.by_index = false;  // e.g. global.get of an imported funcref: evaluated per instance
+          e.funcs.clear();
+          e.funcs.shrink_to_fit();
+          break;
+        }
+      }
+    }
+    data_offsets.reserve(m.datas.size());
+    for (const DataSegment& d : m.datas)
+      data_offsets.push_back(d.mode == SegmentMode::Active ? const_i32(d.offset) : std::nullopt);
+  }
+};
+
+/// The elements of segment `i` for `inst`, written to `out[0 .. inits.size())`.
+void elem_refs(const Instance& inst, const ElemSegment& seg, const InstancePlan::Elem& plan, void** out) {
+  if (plan.by_index) {
+    FuncInst* const* funcs = inst.funcs;
+    for (size_t k = 0; k < plan.funcs.size(); ++k) {
+      uint32_t idx = plan.funcs[k];
+      out[k] = idx == kNullFunc ? nullptr : funcs[idx];
+    }
+    return;
+  }
+  for (size_t k = 0; k < seg.inits.size(); ++k) out[k] = eval_const(seg.inits[k], inst).ref;
+}
+
 }  // namespace
 
 bool extern_matches(const Store& store, const Extern& actual, const Import& expected, const WasmModule& module) {
@@ -108,6 +176,9 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
     }
   }
 
+  const InstancePlan& plan =
+      m.caches.get<InstancePlan>(CacheKind::Runtime, [&] { return std::make_unique<InstancePlan>(m); });
+
   Instance* inst = store.alloc_instance();
   inst->module = module_ptr;
 
@@ -116,6 +187,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   for (const FuncType& t : m.types) inst->type_id_vec.push_back(store.intern_type(t));
 
   // Imports, in order, into their index spaces.
+  inst->func_vec.reserve(m.num_funcs());
   for (const Extern& e : imports) {
     switch (e.kind) {
       case ExternKind::Func: inst->func_vec.push_back(e.as_func()); break;
@@ -125,24 +197,30 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
     }
   }
 
-  // Defined functions (exec/modules.rst: allocfunc). The tier decides how each is entered.
+  // Defined functions (exec/modules.rst: allocfunc), in one block, all entered through the
+  // tier's one entry point (which finds each function's code itself).
   Tier* tier = store.tier();
-  for (size_t i = 0; i < m.functions.size(); ++i) {
-    FuncInst* f = store.alloc_func();
-    f->instance = inst;
-    f->index = static_cast<uint32_t>(m.num_imported_funcs + i);
-    f->type_id = inst->type_id_vec[m.functions[i].type_index];
-    f->type = &store.type_of(f->type_id);
-    f->nparams = static_cast<uint32_t>(f->type->params.size());
-    f->nresults = static_cast<uint32_t>(f->type->results.size());
-    inst->func_vec.push_back(f);
+  EntryFn entry = tier != nullptr ? tier->module_entry(m) : &no_tier_entry;
+  std::vector<const FuncType*> type_ptrs;
+  type_ptrs.reserve(m.types.size());
+  for (uint32_t id : inst->type_id_vec) type_ptrs.push_back(&store.type_of(id));
+  inst->defined_funcs.reserve(m.functions.size());
+  for (uint32_t idx = m.num_imported_funcs; idx < m.num_funcs(); ++idx) {
+    uint32_t ti = m.func_type_indices[idx];
+    const FuncType* ft = type_ptrs[ti];
+    inst->defined_funcs.push_back(FuncInst{.entry = entry,
+                                           .instance = inst,
+                                           .type_id = inst->type_id_vec[ti],
+                                           .index = idx,
+                                           .type = ft,
+                                           .code = nullptr,
+                                           .host = nullptr,
+                                           .nparams = static_cast<uint32_t>(ft->params.size()),
+                                           .nresults = static_cast<uint32_t>(ft->results.size())});
+    inst->func_vec.push_back(&inst->defined_funcs.back());
   }
   inst->funcs = inst->func_vec.data();
   inst->type_ids = inst->type_id_vec.data();
-  for (size_t i = m.num_imported_funcs; i < inst->func_vec.size(); ++i) {
-    FuncInst* f = inst->func_vec[i];
-    f->entry = tier != nullptr ? tier->entry_for(*f) : &no_tier_entry;
-  }
 
   // Tables and memories.
   for (const TableType& tt : m.tables) {
@@ -173,14 +251,21 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
     inst->globals = inst->global_vec.data();
   }
 
-  // Element and data instances (exec/modules.rst: allocelem / allocdata).
-  for (const ElemSegment& seg : m.elems) {
+  // Element and data instances (exec/modules.rst: allocelem / allocdata). Active and
+  // declarative segments are dropped by instantiation itself (below), so only passive ones
+  // keep their references; active ones are written straight into their tables.
+  inst->elem_vec.reserve(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
     ElemInst* e = store.alloc_elem();
     e->type = seg.type;
-    e->refs.reserve(seg.inits.size());
-    for (const ConstExpr& ce : seg.inits) e->refs.push_back(eval_const(ce, *inst).ref);
+    if (seg.mode == SegmentMode::Passive) {
+      e->refs.resize(seg.inits.size());
+      elem_refs(*inst, seg, plan.elems[i], e->refs.data());
+    }
     inst->elem_vec.push_back(e);
   }
+  inst->data_vec.reserve(m.datas.size());
   for (const DataSegment& seg : m.datas) {
     DataInst* d = store.alloc_data();
     d->bytes = m.bytes.data() + seg.data_offset;
@@ -191,6 +276,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   inst->datas = inst->data_vec.data();
 
   // Exports.
+  inst->exports.reserve(m.exports.size());
   for (const Export& ex : m.exports) {
     Extern e{ex.kind, nullptr};
     switch (ex.kind) {
@@ -202,18 +288,18 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
     inst->exports.emplace_back(ex.name, e);
   }
 
-  // Active element segments: table.init then elem.drop; declarative ones are just dropped.
+  // Active element segments: table.init then elem.drop (their ElemInst is already empty);
+  // declarative ones are just dropped. exec/instructions.rst: table.init checks the whole
+  // range before writing anything.
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
-    ElemInst* e = inst->elem_vec[i];
-    if (seg.mode == SegmentMode::Active) {
-      TableInst* t = inst->table_vec[seg.table];
-      uint64_t offset = eval_const(seg.offset, *inst).i32;
-      uint64_t n = e->refs.size();
-      if (!t->in_bounds(offset, n)) return uninstantiable(TrapKind::OutOfBoundsTable);
-      std::copy(e->refs.begin(), e->refs.end(), t->elements + offset);
-    }
-    if (seg.mode != SegmentMode::Passive) e->refs.clear();
+    if (seg.mode != SegmentMode::Active) continue;
+    const InstancePlan::Elem& pe = plan.elems[i];
+    TableInst* t = inst->table_vec[seg.table];
+    uint64_t offset = pe.offset ? *pe.offset : eval_const(seg.offset, *inst).i32;
+    uint64_t n = seg.inits.size();
+    if (!t->in_bounds(offset, n)) return uninstantiable(TrapKind::OutOfBoundsTable);
+    elem_refs(*inst, seg, pe, t->elements + offset);
   }
   // Active data segments: memory.init then data.drop.
   for (size_t i = 0; i < m.datas.size(); ++i) {
@@ -221,7 +307,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
     DataInst* d = inst->data_vec[i];
     if (seg.mode == SegmentMode::Active) {
       MemoryInst* mem = inst->memory_vec[seg.memory];
-      uint64_t offset = eval_const(seg.offset, *inst).i32;
+      uint64_t offset = plan.data_offsets[i] ? *plan.data_offsets[i] : eval_const(seg.offset, *inst).i32;
       if (!mem->in_bounds(offset, d->size)) return uninstantiable(TrapKind::OutOfBoundsMemory);
       if (d->size != 0) std::memcpy(mem->base + offset, d->bytes, d->size);
       d->size = 0;

@@ -29,7 +29,7 @@ TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
   HostCall hc{*ctx->store, ctx, caller, caller != nullptr ? caller->mem0 : nullptr, {}};
   ctx->caller = nullptr;
   ++ctx->depth;
-  TrapKind k = f->host(hc, args, results);
+  TrapKind k = (*f->host)(hc, args, results);
   --ctx->depth;
   if (k != TrapKind::None) {
     ctx->raise(k, std::move(hc.message));

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -127,22 +128,30 @@ struct HostCall;
 /// (set HostCall::message for a custom text, e.g. with TrapKind::HostError).
 using HostFunc = std::function<TrapKind(HostCall&, const Value* args, Value* results)>;
 
-/// Tier-owned compiled code for one function (interpreter bytecode, JIT code).
+/// Compiled code for one function (interpreter code, JIT code). It belongs to the tier's
+/// per-module cache (WasmModule::caches), not to an instance: every instance of a module,
+/// in any store, runs the same code, which reaches instance state only through the VM
+/// context (Instance's head) at run time.
 struct TierCode {
   virtual ~TierCode() = default;
 };
 
+/// Trivially destructible and small: instantiation builds an instance's FuncInsts in one
+/// block (Instance::defined_funcs) with a few stores each.
 struct FuncInst {
   EntryFn entry = nullptr;          ///< offset 0
   Instance* instance = nullptr;     ///< owning instance; null for host functions
   uint32_t type_id = 0;             ///< store-canonical signature id (Store::intern_type)
   uint32_t index = 0;               ///< index in the instance's function space (defining module)
   const FuncType* type = nullptr;
-  std::unique_ptr<TierCode> code;   ///< filled lazily by the tier on first call
-  HostFunc host;                    ///< host functions only
+  /// Not owned: the tier's code for this function, from the module's cache. The tier fills
+  /// it on the first call through this FuncInst (a store is single-threaded, so no atomics).
+  TierCode* code = nullptr;
+  const HostFunc* host = nullptr;   ///< host functions only; owned by the store
   uint32_t nparams = 0, nresults = 0;
   bool is_host() const { return instance == nullptr; }
 };
+static_assert(std::is_trivially_destructible_v<FuncInst>);
 
 /// A linear memory (exec/runtime.rst: memory instances). The address range is reserved up
 /// front and committed as it grows; `base` never changes.
@@ -227,6 +236,9 @@ struct Instance {
   // ---- end of VM context ----
 
   std::shared_ptr<const WasmModule> module;
+  /// The module's own functions, allocated once (reserved to their count: addresses are
+  /// stable); func_vec points into it after the imports.
+  std::vector<FuncInst> defined_funcs;
   std::vector<FuncInst*> func_vec;
   std::vector<TableInst*> table_vec;
   std::vector<MemoryInst*> memory_vec;
@@ -235,7 +247,6 @@ struct Instance {
   std::vector<DataInst*> data_vec;
   std::vector<uint32_t> type_id_vec;
   std::vector<std::pair<std::string, Extern>> exports;  ///< in the module's export order
-  std::unique_ptr<TierCode> tier_data;  ///< per-instance state of the tier (e.g. its compiler)
 
   std::optional<Extern> find_export(std::string_view name) const;
   /// Convenience for `(get $m "g")`: the exported global's value.
@@ -273,13 +284,16 @@ struct ExecContext {
 StoreConfig store_config(const EngineConfig& engine);
 
 /// An execution tier (interpreter, JIT): provides the entry point of wasm functions.
-/// `entry_for` is called once per defined function at instantiation; the tier may compile
-/// eagerly there or lazily on first call (storing its code in FuncInst::code).
+/// `module_entry` is called once per instantiation and its result becomes the `entry` of
+/// every function the module defines; the entry finds the function's code from the callee
+/// (FuncInst::code, filled lazily from the tier's per-module cache). Instantiation never
+/// compiles: code is compiled per module, on a function's first call in any instance, and
+/// shared by all instances of the module in every store and thread.
 class Tier {
  public:
   virtual ~Tier() = default;
   virtual std::string_view name() const = 0;
-  virtual EntryFn entry_for(FuncInst& f) = 0;
+  virtual EntryFn module_entry(const WasmModule& m) = 0;
 };
 
 /// Owns every runtime object; objects live as long as the store and have stable addresses.
@@ -308,7 +322,6 @@ class Store {
   GlobalInst* create_global(const GlobalType& type, const Value& value);
 
   // Internal allocators used by instantiation.
-  FuncInst* alloc_func();
   ElemInst* alloc_elem();
   DataInst* alloc_data();
   Instance* alloc_instance();
@@ -321,7 +334,8 @@ class Store {
   size_t stack_mapping_size_ = 0;
   std::vector<std::unique_ptr<FuncType>> types_;
   std::unordered_map<std::string, uint32_t> type_ids_;
-  std::vector<std::unique_ptr<FuncInst>> funcs_;
+  std::vector<std::unique_ptr<FuncInst>> funcs_;  ///< host functions (instances own theirs)
+  std::vector<std::unique_ptr<HostFunc>> host_funcs_;
   std::vector<std::unique_ptr<TableInst>> tables_;
   std::vector<std::unique_ptr<MemoryInst>> memories_;
   std::vector<std::unique_ptr<GlobalInst>> globals_;

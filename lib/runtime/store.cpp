@@ -32,6 +32,7 @@ Store::~Store() {
   // Instances and functions first (they refer to the rest), then the stack mapping.
   instances_.clear();
   funcs_.clear();
+  host_funcs_.clear();
   if (stack_mapping_ != nullptr) munmap(stack_mapping_, stack_mapping_size_);
 }
 
@@ -46,10 +47,6 @@ uint32_t Store::intern_type(const FuncType& type) {
   return it->second;
 }
 
-FuncInst* Store::alloc_func() {
-  funcs_.push_back(std::make_unique<FuncInst>());
-  return funcs_.back().get();
-}
 ElemInst* Store::alloc_elem() {
   elems_.push_back(std::make_unique<ElemInst>());
   return elems_.back().get();
@@ -67,10 +64,12 @@ Instance* Store::alloc_instance() {
 TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io);  // invoke.cpp
 
 FuncInst* Store::create_host_func(const FuncType& type, HostFunc fn) {
-  FuncInst* f = alloc_func();
+  funcs_.push_back(std::make_unique<FuncInst>());
+  host_funcs_.push_back(std::make_unique<HostFunc>(std::move(fn)));
+  FuncInst* f = funcs_.back().get();
   f->type_id = intern_type(type);
   f->type = types_[f->type_id].get();
-  f->host = std::move(fn);
+  f->host = host_funcs_.back().get();
   f->entry = &host_entry;
   f->nparams = static_cast<uint32_t>(type.params.size());
   f->nresults = static_cast<uint32_t>(type.results.size());

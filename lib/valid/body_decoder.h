@@ -23,6 +23,13 @@
 // Errors: byte-level problems are ErrorKind::Malformed, typing problems ErrorKind::Invalid,
 // both with the offset of the offending instruction and the spec interpreter's wording
 // followed by the function index ("type mismatch in function 3 at i32.add: ...").
+//
+// Validation is compiled in or out (like V8's validation tag): BodyDecoder<V> checks
+// everything; BodyDecoder<V, Validation::None> is for bodies load_module already validated
+// (WasmModule::validated). It makes the same walk and the same visitor calls (visitor.h
+// holds for both), with every typing and index check folded away at compile time: the
+// operand stack still tracks types, for the hooks' Instr::type and heights. Only running out
+// of bytes is still noticed, so a body can never be read past its end.
 #pragma once
 
 #include <fmt/format.h>
@@ -45,6 +52,9 @@ namespace shard {
 /// body: it occurs in the module outside the functions (exports, global initialisers,
 /// element segments). valid/modules.rst: C.refs. Defined in validator.cpp.
 std::vector<uint8_t> declared_function_refs(const WasmModule& m);
+
+/// Whether a BodyDecoder validates (Full) or trusts an already validated body (None).
+enum class Validation : uint8_t { Full, None };
 
 namespace body_detail {
 
@@ -93,14 +103,18 @@ inline uint16_t lookup_op(uint8_t prefix, uint32_t code) {
 
 }  // namespace body_detail
 
-template <class V>
+template <class V, Validation kMode = Validation::Full>
 class BodyDecoder {
  public:
   using Control = typename V::Control;
   using Frame = ControlFrame<Control>;
+  /// False when checks are compiled out: every `kCheck && ...` condition folds to false.
+  static constexpr bool kCheck = kMode == Validation::Full;
 
+  /// Precomputes the declared function references (C.refs) when validating; nothing
+  /// otherwise (ref.func needs them only to be checked).
   BodyDecoder(const WasmModule& m, V& visitor) : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0) {
-    declared_ = declared_function_refs(m);
+    if constexpr (kCheck) declared_ = declared_function_refs(m);
   }
   BodyDecoder(const WasmModule& m, V& visitor, std::vector<uint8_t> declared)
       : m_(m), v_(visitor), r_(m.bytes.data(), 0, 0), declared_(std::move(declared)) {}
@@ -112,7 +126,7 @@ class BodyDecoder {
     func_index_ = m_.num_imported_funcs + defined_index;
     r_ = binary::Reader(m_.bytes.data(), f.body_offset, f.body_end);
     failed_ = false;
-    if (f.type_index >= m_.types.size())
+    if (kCheck && f.type_index >= m_.types.size())
       return Error{ErrorKind::Invalid, fmt::format("unknown type {}", f.type_index), f.code_offset};
     const FuncType& ft = m_.types[f.type_index];
     locals_.assign(ft.params.begin(), ft.params.end());
@@ -143,7 +157,7 @@ class BodyDecoder {
       }
       if (!step()) return std::move(error_);
     }
-    if (!r_.at_end()) {
+    if (kCheck && !r_.at_end()) {
       op_known_ = false;
       malformed(r_.pos(), "section size mismatch: code after the final end of the function");
       return std::move(error_);
@@ -189,7 +203,7 @@ class BodyDecoder {
     const Frame& c = ctrls_.back();
     if (vals_.size() == c.height) {
       out = ValType::Bot;
-      if (c.unreachable) return true;
+      if (!kCheck || c.unreachable) return true;
       return invalid("type mismatch: expected a value, but the stack is empty");
     }
     out = vals_.back();
@@ -202,10 +216,10 @@ class BodyDecoder {
     if (vals_.size() > c.height) {
       t = vals_.back();
       vals_.pop_back();
-    } else if (!c.unreachable) {
+    } else if (kCheck && !c.unreachable) {
       return mismatch(expect, ValType::Bot);
     }
-    if (t != expect && t != ValType::Bot && expect != ValType::Bot) return mismatch(expect, t);
+    if (kCheck && t != expect && t != ValType::Bot && expect != ValType::Bot) return mismatch(expect, t);
     return true;
   }
   bool pop(std::span<const ValType> ts) {
@@ -216,6 +230,11 @@ class BodyDecoder {
   /// The top of the stack holds exactly `ts` above the frame's height (valid/instructions.rst:
   /// the end of a block), allowing the polymorphic bottom of unreachable code.
   bool pop_exact(std::span<const ValType> ts) {
+    if constexpr (!kCheck) {
+      // A valid body has exactly `ts` above the frame's height here (or fewer, polymorphic).
+      vals_.resize(ctrls_.back().height);
+      return true;
+    }
     if (!pop(ts)) return false;
     if (vals_.size() != ctrls_.back().height)
       return invalid(fmt::format("type mismatch: {} extra value(s) on the stack at the end of the block",
@@ -225,6 +244,7 @@ class BodyDecoder {
   /// Checks that the top of the stack matches `ts` without changing it (br_table's
   /// push_vals(pop_vals(...)) has no other effect).
   bool check_top(std::span<const ValType> ts) {
+    if constexpr (!kCheck) return true;
     const Frame& c = ctrls_.back();
     size_t avail = vals_.size() - c.height;
     for (size_t i = 0; i < ts.size(); ++i) {
@@ -250,7 +270,7 @@ class BodyDecoder {
     size_t at = r_.pos();
     uint8_t b = r_.u8();
     if (r_.failed()) return reader_failed();
-    if (b != 0) return malformed(at, "zero byte expected");
+    if (kCheck && b != 0) return malformed(at, "zero byte expected");
     return true;
   }
 
@@ -262,13 +282,17 @@ class BodyDecoder {
     single_ = ValType::Bot;
     if (v == -64) return true;  // 0x40: []
     if (v < 0) {
-      auto t = v > -64 ? val_type_from_byte(static_cast<uint8_t>(v & 0x7f)) : std::nullopt;
-      if (!t) return malformed(at, "malformed value type");
-      single_ = *t;
-      sig_.results = body_detail::single(*t);
+      if constexpr (kCheck) {
+        auto t = v > -64 ? val_type_from_byte(static_cast<uint8_t>(v & 0x7f)) : std::nullopt;
+        if (!t) return malformed(at, "malformed value type");
+        single_ = *t;
+      } else {
+        single_ = static_cast<ValType>(v & 0x7f);  // value types are their own byte
+      }
+      sig_.results = body_detail::single(single_);
       return true;
     }
-    if (static_cast<uint64_t>(v) >= m_.types.size()) return invalid(fmt::format("unknown type {}", v));
+    if (kCheck && static_cast<uint64_t>(v) >= m_.types.size()) return invalid(fmt::format("unknown type {}", v));
     instr_.index = static_cast<uint32_t>(v);
     sig_.params = m_.types[v].params;
     sig_.results = m_.types[v].results;
@@ -280,21 +304,22 @@ class BodyDecoder {
     instr_.offset_imm = r_.u64();
     if (r_.failed()) return reader_failed();
     // Wasm 2.0 offsets are u32 (binary/instructions.rst: memarg).
-    if (instr_.offset_imm > UINT32_MAX) return malformed(instr_.offset, "integer too large");
-    if (m_.num_memories() == 0) return invalid("unknown memory 0");
+    if (kCheck && instr_.offset_imm > UINT32_MAX) return malformed(instr_.offset, "integer too large");
+    if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
     // valid/instructions.rst: 2^align must not be larger than the access width.
-    if (instr_.align > oi.aux) return invalid("alignment must not be larger than natural");
+    if (kCheck && instr_.align > oi.aux) return invalid("alignment must not be larger than natural");
     return true;
   }
 
   bool lane(uint32_t count) {
     instr_.lane = r_.u8();
     if (r_.failed()) return reader_failed();
-    if (instr_.lane >= count) return invalid(fmt::format("invalid lane index {}", instr_.lane));
+    if (kCheck && instr_.lane >= count) return invalid(fmt::format("invalid lane index {}", instr_.lane));
     return true;
   }
 
   bool data_index() {
+    if constexpr (!kCheck) return true;
     // binary/modules.rst: memory.init and data.drop need the data count section.
     if (!m_.data_count) return malformed(instr_.offset, "data count section required");
     if (instr_.index >= *m_.data_count) return invalid(fmt::format("unknown data segment {}", instr_.index));
@@ -326,18 +351,18 @@ class BodyDecoder {
         break;
       case Imm::Memory:
         if (!zero_byte()) return false;
-        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
         return true;
       case Imm::MemoryInit:
         instr_.index = r_.u32();
         if (r_.failed()) return reader_failed();
         // The reference interpreter checks the memory before the data segment.
         if (!zero_byte()) return false;
-        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
         return data_index();
       case Imm::MemoryCopy:
         if (!zero_byte() || !zero_byte()) return false;
-        if (m_.num_memories() == 0) return invalid("unknown memory 0");
+        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
         return true;
       case Imm::MemArg: return memarg(oi);
       case Imm::MemArgLane: return memarg(oi) && lane(16u >> oi.aux);
@@ -346,7 +371,7 @@ class BodyDecoder {
         size_t at = r_.pos();
         uint8_t b = r_.u8();
         if (r_.failed()) return reader_failed();
-        if (b != 0x70 && b != 0x6f) return malformed(at, "malformed reference type");
+        if (kCheck && b != 0x70 && b != 0x6f) return malformed(at, "malformed reference type");
         instr_.type = static_cast<ValType>(b);
         return true;
       }
@@ -357,12 +382,16 @@ class BodyDecoder {
           size_t at = r_.pos();
           uint8_t b = r_.u8();
           if (r_.failed()) return reader_failed();
-          auto t = val_type_from_byte(b);
-          if (!t) return malformed(at, "malformed value type");
-          instr_.type = *t;
+          if constexpr (kCheck) {
+            auto t = val_type_from_byte(b);
+            if (!t) return malformed(at, "malformed value type");
+            instr_.type = *t;
+          } else {
+            instr_.type = static_cast<ValType>(b);
+          }
         }
         // valid/instructions.rst: select t* requires exactly one type.
-        if (n != 1) return invalid("invalid result arity");
+        if (kCheck && n != 1) return invalid("invalid result arity");
         return true;
       }
       case Imm::I32: {
@@ -381,7 +410,7 @@ class BodyDecoder {
       case Imm::Shuffle:
         if (!r_.bytes(instr_.bytes.data(), 16)) return reader_failed();
         for (uint8_t b : instr_.bytes)
-          if (b >= 32) return invalid(fmt::format("invalid lane index {}", b));
+          if (kCheck && b >= 32) return invalid(fmt::format("invalid lane index {}", b));
         return true;
     }
     if (r_.failed()) return reader_failed();
@@ -406,7 +435,7 @@ class BodyDecoder {
     instr_.height = height();
     uint16_t id = body_detail::lookup_op(prefix, code);
     op_known_ = id != body_detail::OpLookup::kNone;
-    if (!op_known_) {
+    if (!op_known_) {  // kept without validation too: the op table has no row to go on
       return prefix ? malformed(at, fmt::format("illegal opcode {:x} {:x}", prefix, code))
                     : malformed(at, fmt::format("illegal opcode {:x}", code));
     }
@@ -422,6 +451,13 @@ class BodyDecoder {
   bool fixed(const OpInfo& oi) {
     int n = oi.param_count();
     const Frame& c = ctrls_.back();
+    if constexpr (!kCheck) {
+      // Operands below the frame's height only in unreachable code (polymorphic stack).
+      vals_.resize(vals_.size() >= c.height + n ? vals_.size() - n : c.height);
+      if (oi.result != OpType::None) push(to_val_type(oi.result));
+      if (reachable()) v_.on_op(instr_);
+      return true;
+    }
     bool fast = vals_.size() >= c.height + n;
     for (int i = 0; fast && i < n; ++i)
       fast = vals_[vals_.size() - n + i] == to_val_type(oi.params[i]);
@@ -438,7 +474,7 @@ class BodyDecoder {
 
   Frame& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
   bool check_label(uint32_t depth) {
-    if (depth >= ctrls_.size()) return invalid(fmt::format("unknown label {}", depth));
+    if (kCheck && depth >= ctrls_.size()) return invalid(fmt::format("unknown label {}", depth));
     return true;
   }
 
@@ -456,7 +492,7 @@ class BodyDecoder {
   }
 
   bool table_index(uint32_t idx) {
-    if (idx >= m_.num_tables()) return invalid(fmt::format("unknown table {}", idx));
+    if (kCheck && idx >= m_.num_tables()) return invalid(fmt::format("unknown table {}", idx));
     return true;
   }
 
@@ -481,7 +517,7 @@ class BodyDecoder {
         return true;
       case Else: {
         Frame& c = ctrls_.back();
-        if (c.kind != FrameKind::If) return malformed(instr_.offset, "END opcode expected (else without if)");
+        if (kCheck && c.kind != FrameKind::If) return malformed(instr_.offset, "END opcode expected (else without if)");
         if (!pop_exact(c.sig.results)) return false;
         v_.on_else(instr_, c);
         c.kind = FrameKind::Else;
@@ -493,7 +529,7 @@ class BodyDecoder {
         Frame& c = ctrls_.back();
         if (!pop_exact(c.sig.results)) return false;
         // valid/instructions.rst: an `if` without `else` must leave its params as results.
-        if (c.kind == FrameKind::If && !std::equal(c.sig.params.begin(), c.sig.params.end(),
+        if (kCheck && c.kind == FrameKind::If && !std::equal(c.sig.params.begin(), c.sig.params.end(),
                                                    c.sig.results.begin(), c.sig.results.end()))
           return invalid("type mismatch: if without else must have matching parameter and result types");
         v_.on_end(instr_, c);
@@ -518,14 +554,16 @@ class BodyDecoder {
       }
       case BrTable: {
         if (!pop(ValType::I32)) return false;
-        uint32_t dflt = instr_.targets.back();
-        if (!check_label(dflt)) return false;
-        size_t arity = label(dflt).label_types().size();
-        for (uint32_t t : instr_.targets) {
-          if (!check_label(t)) return false;
-          auto ts = label(t).label_types();
-          if (ts.size() != arity) return invalid("type mismatch: br_table targets have different arities");
-          if (!check_top(ts)) return false;
+        if constexpr (kCheck) {
+          uint32_t dflt = instr_.targets.back();
+          if (!check_label(dflt)) return false;
+          size_t arity = label(dflt).label_types().size();
+          for (uint32_t t : instr_.targets) {
+            if (!check_label(t)) return false;
+            auto ts = label(t).label_types();
+            if (ts.size() != arity) return invalid("type mismatch: br_table targets have different arities");
+            if (!check_top(ts)) return false;
+          }
         }
         if (live) v_.on_br_table(instr_, ctrls_);
         set_unreachable();
@@ -537,9 +575,9 @@ class BodyDecoder {
         set_unreachable();
         return true;
       case Call: {
-        if (instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
+        if (kCheck && instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
         uint32_t ti = m_.func_type_indices[instr_.index];
-        if (ti >= m_.types.size()) return invalid(fmt::format("unknown type {}", ti));
+        if (kCheck && ti >= m_.types.size()) return invalid(fmt::format("unknown type {}", ti));
         const FuncType& ft = m_.types[ti];
         if (!pop(ft.params)) return false;
         push(ft.results);
@@ -547,9 +585,9 @@ class BodyDecoder {
       }
       case CallIndirect: {
         if (!table_index(instr_.index2)) return false;
-        if (m_.all_tables[instr_.index2].elem != ValType::FuncRef)
+        if (kCheck && m_.all_tables[instr_.index2].elem != ValType::FuncRef)
           return invalid("type mismatch: call_indirect needs a funcref table");
-        if (instr_.index >= m_.types.size()) return invalid(fmt::format("unknown type {}", instr_.index));
+        if (kCheck && instr_.index >= m_.types.size()) return invalid(fmt::format("unknown type {}", instr_.index));
         const FuncType& ft = m_.types[instr_.index];
         if (!pop(ValType::I32) || !pop(ft.params)) return false;
         push(ft.results);
@@ -559,16 +597,16 @@ class BodyDecoder {
       case RefIsNull: {
         ValType t;
         if (!pop_any(t)) return false;
-        if (t != ValType::Bot && !is_ref(t))
+        if (kCheck && t != ValType::Bot && !is_ref(t))
           return invalid(fmt::format("type mismatch: expected a reference, found {}", to_string(t)));
         instr_.type = t;
         push(ValType::I32);
         break;
       }
       case RefFunc:
-        if (instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
+        if (kCheck && instr_.index >= m_.num_funcs()) return invalid(fmt::format("unknown function {}", instr_.index));
         // valid/instructions.rst: ref.func x requires x in C.refs.
-        if (!declared_[instr_.index]) return invalid(fmt::format("undeclared function reference {}", instr_.index));
+        if (kCheck && !declared_[instr_.index]) return invalid(fmt::format("undeclared function reference {}", instr_.index));
         push(ValType::FuncRef);
         break;
       case Drop: {
@@ -581,9 +619,9 @@ class BodyDecoder {
         // valid/instructions.rst: select without types only for numeric and vector operands.
         ValType t1, t2;
         if (!pop(ValType::I32) || !pop_any(t1) || !pop_any(t2)) return false;
-        if (is_ref(t1) || is_ref(t2))
+        if (kCheck && (is_ref(t1) || is_ref(t2)))
           return invalid("type mismatch: select without a type needs numeric or vector operands");
-        if (t1 != t2 && t1 != ValType::Bot && t2 != ValType::Bot) return mismatch(t1, t2);
+        if (kCheck && t1 != t2 && t1 != ValType::Bot && t2 != ValType::Bot) return mismatch(t1, t2);
         instr_.type = t1 == ValType::Bot ? t2 : t1;
         push(instr_.type);
         break;
@@ -593,7 +631,7 @@ class BodyDecoder {
         push(instr_.type);
         break;
       case LocalGet: case LocalSet: case LocalTee: {
-        if (instr_.index >= locals_.size()) return invalid(fmt::format("unknown local {}", instr_.index));
+        if (kCheck && instr_.index >= locals_.size()) return invalid(fmt::format("unknown local {}", instr_.index));
         ValType t = instr_.type = locals_[instr_.index];
         if (instr_.op == LocalGet) push(t);
         else if (!pop(t)) return false;
@@ -601,13 +639,13 @@ class BodyDecoder {
         break;
       }
       case GlobalGet: case GlobalSet: {
-        if (instr_.index >= m_.num_globals()) return invalid(fmt::format("unknown global {}", instr_.index));
+        if (kCheck && instr_.index >= m_.num_globals()) return invalid(fmt::format("unknown global {}", instr_.index));
         const GlobalType& g = m_.all_globals[instr_.index];
         instr_.type = g.type;
         if (instr_.op == GlobalGet) {
           push(g.type);
         } else {
-          if (!g.mut) return invalid(fmt::format("global is immutable: global {}", instr_.index));
+          if (kCheck && !g.mut) return invalid(fmt::format("global is immutable: global {}", instr_.index));
           if (!pop(g.type)) return false;
         }
         break;
@@ -627,21 +665,21 @@ class BodyDecoder {
         break;
       }
       case TableInit: {
-        if (instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
+        if (kCheck && instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
         if (!table_index(instr_.index2)) return false;
         instr_.type = m_.all_tables[instr_.index2].elem;
-        if (m_.elems[instr_.index].type != instr_.type) return mismatch(instr_.type, m_.elems[instr_.index].type);
+        if (kCheck && m_.elems[instr_.index].type != instr_.type) return mismatch(instr_.type, m_.elems[instr_.index].type);
         if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
         break;
       }
       case ElemDrop:
-        if (instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
+        if (kCheck && instr_.index >= m_.elems.size()) return invalid(fmt::format("unknown elem segment {}", instr_.index));
         break;
       case TableCopy: {
         if (!table_index(instr_.index) || !table_index(instr_.index2)) return false;
         instr_.type = m_.all_tables[instr_.index].elem;
         ValType src = m_.all_tables[instr_.index2].elem;
-        if (src != instr_.type) return mismatch(instr_.type, src);
+        if (kCheck && src != instr_.type) return mismatch(instr_.type, src);
         if (!pop(ValType::I32) || !pop(ValType::I32) || !pop(ValType::I32)) return false;
         break;
       }
@@ -673,9 +711,9 @@ class BodyDecoder {
 
 /// Decodes one defined function with a fresh decoder (convenience; for many functions keep
 /// one BodyDecoder so its stacks are reused).
-template <class V>
+template <class V, Validation kMode = Validation::Full>
 Result<void> decode_function(const WasmModule& m, uint32_t defined_index, V& visitor) {
-  BodyDecoder<V> d(m, visitor);
+  BodyDecoder<V, kMode> d(m, visitor);
   return d.decode_function(defined_index);
 }
 

@@ -200,6 +200,7 @@ Result<WasmModule> load_module(std::vector<uint8_t> bytes) {
   auto m = decode_module(std::move(bytes));
   if (!m) return std::move(m).error();
   if (auto r = validate_module(*m); !r) return std::move(r).error();
+  m->validated = true;
   return m;
 }
 

@@ -180,6 +180,37 @@ TEST_CASE("segments apply in order and earlier writes survive a failing one", "[
   }
 }
 
+TEST_CASE("each instance's functions are one block; its segments point at its own functions", "[runtime][instantiate]") {
+  ModuleBuilder b;
+  uint32_t t = b.type({}, {});
+  uint32_t f0 = b.func(t, {}, {});
+  uint32_t f1 = b.func(t, {}, {});
+  b.table(4);
+  b.elem(1, {f1, f0, f1});
+  b.export_("f0", ExternKind::Func, f0);
+  auto m = b.load();
+  REQUIRE(m);
+  rt::Store store(rt::StoreConfig{}, &interp::tier());
+  rt::Instance* x = *rt::instantiate(store, m, {});
+  rt::Instance* y = *rt::instantiate(store, m, {});
+  for (rt::Instance* inst : {x, y}) {
+    REQUIRE(inst->defined_funcs.size() == 2);
+    CHECK(inst->funcs[f0] == &inst->defined_funcs[0]);
+    CHECK(inst->funcs[f1] == &inst->defined_funcs[1]);
+    CHECK(inst->find_func("f0") == inst->funcs[f0]);
+    CHECK(inst->funcs[f1]->index == f1);
+    CHECK(inst->funcs[f1]->instance == inst);
+    CHECK(inst->funcs[f1]->entry == x->funcs[f0]->entry);  // one entry point for the module
+    void** el = inst->table_vec[0]->elements;
+    CHECK(el[0] == nullptr);
+    CHECK(el[1] == inst->funcs[f1]);
+    CHECK(el[2] == inst->funcs[f0]);
+    CHECK(el[3] == inst->funcs[f1]);
+    CHECK(inst->elem_vec[0]->refs.empty());  // dropped after initialising the table
+  }
+  CHECK(x->funcs[f0] != y->funcs[f0]);
+}
+
 TEST_CASE("the start function runs, and its trap makes the module uninstantiable", "[runtime][instantiate]") {
   rt::Store store(rt::StoreConfig{}, &interp::tier());
   int calls = 0;
