@@ -170,11 +170,7 @@ Result<PackageId> resolve_all(Resolve& r, Loaded& l) {
       if (l.groups[j].decl->name == name) skip[i] = true;  // WIT.md: duplicates have the same contents
     if (ids[i]) skip[i] = true;
   }
-  struct Edge {
-    size_t to;
-    ast::Span at;
-  };
-  std::vector<std::vector<Edge>> edges(n);
+  std::vector<std::vector<DepEdge>> edges(n);
   for (size_t i = 0; i < n; ++i) {
     if (skip[i]) continue;
     std::vector<std::pair<PackageName, ast::Span>> refs;
@@ -188,31 +184,14 @@ Result<PackageId> resolve_all(Resolve& r, Loaded& l) {
       }
     }
   }
-  std::vector<int> state(n, 0);
-  std::vector<size_t> stack, order;
-  std::optional<Error> error;
-  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-    state[i] = 1;
-    stack.push_back(i);
-    for (const Edge& e : edges[i]) {
-      if (state[e.to] == 1) {
-        std::string cycle;
-        for (auto s = std::find(stack.begin(), stack.end(), e.to); s != stack.end(); ++s)
-          cycle += l.groups[*s].decl->name.to_string() + " -> ";
-        cycle += l.groups[e.to].decl->name.to_string();
-        error = wit_error(ErrorKind::Invalid, l.paths[e.at.file], e.at.line, e.at.column,
-                          fmt::format("packages depend on each other: {}", cycle));
-        return false;
-      }
-      if (state[e.to] == 0 && !visit(e.to)) return false;
-    }
-    stack.pop_back();
-    state[i] = 2;
-    order.push_back(i);
-    return true;
-  };
-  for (size_t i = 0; i < n; ++i)
-    if (!skip[i] && state[i] == 0 && !visit(i)) return std::move(*error);
+  std::vector<size_t> order;
+  // Packages are few and shallow: a chain as long as the package count is the most there is.
+  if (auto failure = topo_order(edges, order, n + 1, &skip)) {
+    const ast::Span& at = failure->at;
+    auto name = [&](size_t i) { return l.groups[i].decl->name.to_string(); };
+    return wit_error(ErrorKind::Invalid, l.paths[at.file], at.line, at.column,
+                     fmt::format("packages depend on each other: {}", cycle_text(*failure, name)));
+  }
 
   // On failure, leave the Resolve as it was.
   size_t npkg = r.packages.size(), niface = r.interfaces.size(), nworld = r.worlds.size(), ntype = r.types.size();

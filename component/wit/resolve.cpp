@@ -174,16 +174,42 @@ bool PackageResolver::resolve_interface_path(const ast::UsePath& path, const ast
   return true;
 }
 
+std::optional<DepFailure> topo_order(const std::vector<std::vector<DepEdge>>& edges, std::vector<size_t>& order,
+                                     size_t max_depth, const std::vector<bool>* skip) {
+  enum : uint8_t { kNew, kOnStack, kDone };
+  std::vector<uint8_t> state(edges.size(), kNew);
+  std::vector<size_t> stack;
+  std::optional<DepFailure> failure;
+  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
+    if (stack.size() >= max_depth) {
+      failure = DepFailure{{}, {i}, true};
+      return false;
+    }
+    state[i] = kOnStack;
+    stack.push_back(i);
+    for (const DepEdge& e : edges[i]) {
+      if (state[e.to] == kOnStack) {
+        failure = DepFailure{e.at, std::vector<size_t>(std::find(stack.begin(), stack.end(), e.to), stack.end()), false};
+        return false;
+      }
+      if (state[e.to] == kNew && !visit(e.to)) return false;
+    }
+    stack.pop_back();
+    state[i] = kDone;
+    order.push_back(i);
+    return true;
+  };
+  for (size_t i = 0; i < edges.size(); ++i)
+    if (!(skip && (*skip)[i]) && state[i] == kNew && !visit(i)) return failure;
+  return std::nullopt;
+}
+
 // WIT.md "Interfaces, worlds, and `use`": interfaces linked with `use` must be acyclic;
 // they are resolved in a topological order so used types exist first.
 bool PackageResolver::order_interfaces(std::vector<size_t>& order) {
   std::map<uint32_t, size_t> local;
   for (size_t i = 0; i < local_ifaces_.size(); ++i) local[local_ifaces_[i].id.index] = i;
-  struct Edge {
-    size_t to;
-    ast::Span at;
-  };
-  std::vector<std::vector<Edge>> edges(local_ifaces_.size());
+  std::vector<std::vector<DepEdge>> edges(local_ifaces_.size());
   for (size_t i = 0; i < local_ifaces_.size(); ++i) {
     for (const ast::InterfaceItem& item : local_ifaces_[i].decl->items) {
       if (item.kind != ast::InterfaceItem::Kind::Use || gated_out(item.use.gate, r_.options)) continue;
@@ -193,31 +219,12 @@ bool PackageResolver::order_interfaces(std::vector<size_t>& order) {
       if (it != local.end()) edges[i].push_back({it->second, item.use.path.span});
     }
   }
-  std::vector<int> state(local_ifaces_.size(), 0);  // 0 new, 1 on the stack, 2 done
-  std::vector<size_t> stack;
-  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-    if (stack.size() >= kMaxDepth)
-      return fail(local_ifaces_[i].decl->name.span, "interfaces use each other too deeply");
-    state[i] = 1;
-    stack.push_back(i);
-    for (const Edge& e : edges[i]) {
-      if (state[e.to] == 1) {
-        std::string cycle;
-        auto from = std::find(stack.begin(), stack.end(), e.to);
-        for (auto s = from; s != stack.end(); ++s) cycle += local_ifaces_[*s].decl->name.name + " -> ";
-        cycle += local_ifaces_[e.to].decl->name.name;
-        return fail(e.at, fmt::format("interfaces depend on each other through `use`: {}", cycle));
-      }
-      if (state[e.to] == 0 && !visit(e.to)) return false;
-    }
-    stack.pop_back();
-    state[i] = 2;
-    order.push_back(i);
-    return true;
-  };
-  for (size_t i = 0; i < local_ifaces_.size(); ++i)
-    if (state[i] == 0 && !visit(i)) return false;
-  return true;
+  auto failure = topo_order(edges, order, kMaxDepth);
+  if (!failure) return true;
+  if (failure->too_deep)
+    return fail(local_ifaces_[failure->nodes.front()].decl->name.span, "interfaces use each other too deeply");
+  auto name = [&](size_t i) { return local_ifaces_[i].decl->name.name; };
+  return fail(failure->at, fmt::format("interfaces depend on each other through `use`: {}", cycle_text(*failure, name)));
 }
 
 bool PackageResolver::resolve_interface(InterfaceId id, const ast::InterfaceDecl& decl, const ast::Scope& scope) {

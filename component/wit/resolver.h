@@ -27,6 +27,31 @@ struct Target {
 };
 
 std::string lower(std::string_view s);
+
+/// A dependency between nodes of one kind (packages, interfaces via `use`, worlds via
+/// `include`): on node `to`, written at `at`.
+struct DepEdge {
+  size_t to;
+  ast::Span at;
+};
+/// Why topo_order stopped: a cycle (`nodes`, from the first node on it to the last, closed
+/// by the edge at `at`), or a chain deeper than the bound (`too_deep`, `nodes` = {its node}).
+struct DepFailure {
+  ast::Span at;
+  std::vector<size_t> nodes;
+  bool too_deep = false;
+};
+/// Depth-first order of nodes 0..edges.size()-1 with dependencies first, leaving out nodes
+/// with `skip[i]` set (if given). `order` is filled as far as it got.
+std::optional<DepFailure> topo_order(const std::vector<std::vector<DepEdge>>& edges, std::vector<size_t>& order,
+                                     size_t max_depth, const std::vector<bool>* skip = nullptr);
+/// "a -> b -> a" for a cycle, naming nodes with `name(i)`.
+template <class Name>
+std::string cycle_text(const DepFailure& f, Name&& name) {
+  std::string s;
+  for (size_t n : f.nodes) s += name(n) + " -> ";
+  return s + name(f.nodes.front());
+}
 /// True when an item with this gate is skipped under the options (WIT.md "Feature Gates").
 bool gated_out(const Gate& gate, const ResolveOptions& options);
 

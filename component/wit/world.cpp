@@ -35,11 +35,7 @@ std::vector<InterfaceId> interface_deps(const Resolve& r, const std::vector<Type
 bool PackageResolver::order_worlds(std::vector<size_t>& order) {
   std::map<uint32_t, size_t> local;
   for (size_t i = 0; i < local_worlds_.size(); ++i) local[local_worlds_[i].id.index] = i;
-  struct Edge {
-    size_t to;
-    ast::Span at;
-  };
-  std::vector<std::vector<Edge>> edges(local_worlds_.size());
+  std::vector<std::vector<DepEdge>> edges(local_worlds_.size());
   for (size_t i = 0; i < local_worlds_.size(); ++i) {
     for (const ast::WorldEntry& e : local_worlds_[i].decl->entries) {
       if (e.kind != ast::WorldEntry::Kind::Include || gated_out(e.gate, r_.options)) continue;
@@ -50,30 +46,12 @@ bool PackageResolver::order_worlds(std::vector<size_t>& order) {
       if (it != local.end()) edges[i].push_back({it->second, e.path.span});
     }
   }
-  std::vector<int> state(local_worlds_.size(), 0);
-  std::vector<size_t> stack;
-  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-    if (stack.size() >= kMaxDepth) return fail(local_worlds_[i].decl->name.span, "worlds include each other too deeply");
-    state[i] = 1;
-    stack.push_back(i);
-    for (const Edge& e : edges[i]) {
-      if (state[e.to] == 1) {
-        std::string cycle;
-        auto from = std::find(stack.begin(), stack.end(), e.to);
-        for (auto s = from; s != stack.end(); ++s) cycle += local_worlds_[*s].decl->name.name + " -> ";
-        cycle += local_worlds_[e.to].decl->name.name;
-        return fail(e.at, fmt::format("worlds include each other: {}", cycle));
-      }
-      if (state[e.to] == 0 && !visit(e.to)) return false;
-    }
-    stack.pop_back();
-    state[i] = 2;
-    order.push_back(i);
-    return true;
-  };
-  for (size_t i = 0; i < local_worlds_.size(); ++i)
-    if (state[i] == 0 && !visit(i)) return false;
-  return true;
+  auto failure = topo_order(edges, order, kMaxDepth);
+  if (!failure) return true;
+  if (failure->too_deep)
+    return fail(local_worlds_[failure->nodes.front()].decl->name.span, "worlds include each other too deeply");
+  auto name = [&](size_t i) { return local_worlds_[i].decl->name.name; };
+  return fail(failure->at, fmt::format("worlds include each other: {}", cycle_text(*failure, name)));
 }
 
 bool PackageResolver::resolve_world(WorldId id, const ast::WorldDecl& decl, const ast::Scope& scope) {
