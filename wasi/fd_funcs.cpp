@@ -299,31 +299,22 @@ Errno positioned_io(Call& c, uint64_t rights, Io io) {
 Errno fd_pread(Call& c) { return positioned_io(c, r::kFdRead, preadv); }
 Errno fd_pwrite(Call& c) { return positioned_io(c, r::kFdWrite, pwritev); }
 
-Errno fd_read(Call& c) {
+// fd_read / fd_write: vectored I/O at the current position (stdio callbacks included).
+Errno streamed_io(Call& c, uint64_t rights, Errno (*io)(FdEntry&, std::vector<iovec>&, size_t&)) {
   FdEntry* e;
-  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kFdRead, e));
+  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), rights, e));
   auto ret = c.mem.span(c.u32(3), 4);
   if (!ret) return Errno::Fault;
   std::vector<iovec> iov;
   SHARD_WASI_TRY(gather_iovecs(c, c.u32(1), c.u32(2), iov));
   size_t n = 0;
-  SHARD_WASI_TRY(read_into(*e, iov, n));
+  SHARD_WASI_TRY(io(*e, iov, n));
   put<uint32_t>(*ret, 0, static_cast<uint32_t>(n));
   return Errno::Success;
 }
 
-Errno fd_write(Call& c) {
-  FdEntry* e;
-  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kFdWrite, e));
-  auto ret = c.mem.span(c.u32(3), 4);
-  if (!ret) return Errno::Fault;
-  std::vector<iovec> iov;
-  SHARD_WASI_TRY(gather_iovecs(c, c.u32(1), c.u32(2), iov));
-  size_t n = 0;
-  SHARD_WASI_TRY(write_from(*e, iov, n));
-  put<uint32_t>(*ret, 0, static_cast<uint32_t>(n));
-  return Errno::Success;
-}
+Errno fd_read(Call& c) { return streamed_io(c, r::kFdRead, read_into); }
+Errno fd_write(Call& c) { return streamed_io(c, r::kFdWrite, write_from); }
 
 Errno fd_prestat_get(Call& c) {
   FdEntry* e = c.ctx.find(c.u32(0));
