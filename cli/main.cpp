@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "shard/validate.h"
 #include "shard/wasi.h"
 #include "shard/version.h"
+#include "shard/component.h"
 #include "shard/wast.h"
 
 namespace {
@@ -73,7 +76,17 @@ int cmd_wast(const std::vector<std::string_view>& args) {
   shard::WastStats total;
   bool script_error = false;
   for (const std::string& f : files) {
-    auto stats = shard::run_wast_file(f, opts);
+    // Component Model scripts (component-model-tests) and core scripts share the command.
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "{}: cannot read file\n", f);
+      script_error = true;
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto stats = shard::component::is_component_script(text.str()) ? shard::component::run_wast(text.str(), f, opts)
+                                                                 : shard::run_wast(text.str(), f, opts);
     if (!stats) {
       fmt::print(stderr, "{}: {}\n", f, stats.error().to_string());
       script_error = true;

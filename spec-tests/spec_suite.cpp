@@ -3,18 +3,28 @@
 // any regression (fewer passes than expected) or a script that does not parse; 0 otherwise.
 //
 //   shard_spec [--suite DIR] [--tier 2.0] [--expected FILE] [--update] [-v] [FILTER...]
+//   shard_spec --component-model [--suite DIR] [--expected FILE] [--update] [-v] [FILTER...]
 //
 // DIR defaults to $SHARD_TESTSUITE_DIR, else the path configured at build time
 // (../shared/wasm-testsuite beside the checkout). FILTERs keep files whose path contains one.
+//
+// With --component-model, the scripts are the Component Model's tests (DIR defaults to
+// $SHARD_COMPONENT_TESTS_DIR, else ../shared/component-model-tests): every .wast file below
+// DIR except async/ (features after WASI 0.2) and those its nyi.txt lists, whose commands are
+// counted as skipped. Their rows in EXPECTED.tsv are prefixed "component-model/".
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "shard/component.h"
 #include "shard/wast.h"
 
 namespace {
@@ -25,6 +35,7 @@ struct Options {
   std::string expected_path = SHARD_SPEC_EXPECTED;
   bool update = false;
   bool verbose = false;
+  bool component_model = false;
   std::vector<std::string> filters;
 };
 
@@ -48,6 +59,34 @@ std::map<std::string, uint32_t> read_expected(const std::string& path) {
   return m;
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// The Component Model scripts below `dir`, sorted, and the ones to skip (async/, nyi.txt).
+void component_files(const std::string& dir, std::vector<std::string>& run, std::set<std::string>& skip) {
+  std::set<std::string> nyi;
+  std::ifstream in(dir + "/nyi.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.starts_with("./")) line = line.substr(2);
+    nyi.insert(line);
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file() || it->path().extension() != ".wast") continue;
+    std::string rel = fs::relative(it->path(), dir).generic_string();
+    run.push_back(rel);
+    if (rel.starts_with("async/") || nyi.count(rel)) skip.insert(rel);
+  }
+  std::sort(run.begin(), run.end());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +106,7 @@ int main(int argc, char** argv) {
     else if (a == "--tier") opt.tier = need("--tier");
     else if (a == "--expected") opt.expected_path = need("--expected");
     else if (a == "--update") opt.update = true;
+    else if (a == "--component-model") opt.component_model = true;
     else if (a == "-v" || a == "--verbose") opt.verbose = true;
     else if (!a.empty() && a[0] == '-') {
       fmt::print(stderr, "shard_spec: unknown option {}\n", a);
@@ -74,19 +114,39 @@ int main(int argc, char** argv) {
     } else opt.filters.push_back(a);
   }
 
-  std::ifstream tiers(opt.suite + "/TIERS.tsv");
-  if (!tiers) {
-    fmt::print(stderr, "shard_spec: cannot read {}/TIERS.tsv (set --suite or SHARD_TESTSUITE_DIR)\n", opt.suite);
-    return 2;
-  }
   std::vector<std::string> files;
-  std::string line;
-  while (std::getline(tiers, line)) {
-    auto cols = split(line, '\t');
-    if (cols.size() < 2 || cols[1] != opt.tier) continue;
-    bool keep = opt.filters.empty();
-    for (const auto& f : opt.filters) keep = keep || cols[0].find(f) != std::string::npos;
-    if (keep) files.push_back(cols[0]);
+  std::set<std::string> skipped_files;
+  std::string prefix;
+  if (opt.component_model) {
+    prefix = "component-model/";
+    if (const char* env = std::getenv("SHARD_COMPONENT_TESTS_DIR"); env && *env) opt.suite = env;
+    else if (opt.suite == SHARD_TESTSUITE_DEFAULT || (std::getenv("SHARD_TESTSUITE_DIR") && opt.suite == std::getenv("SHARD_TESTSUITE_DIR")))
+      opt.suite = SHARD_COMPONENT_TESTS_DEFAULT;
+    std::vector<std::string> all;
+    component_files(opt.suite, all, skipped_files);
+    if (all.empty()) {
+      fmt::print(stderr, "shard_spec: no .wast files below {} (set --suite or SHARD_COMPONENT_TESTS_DIR)\n", opt.suite);
+      return 2;
+    }
+    for (const auto& f : all) {
+      bool keep = opt.filters.empty();
+      for (const auto& flt : opt.filters) keep = keep || f.find(flt) != std::string::npos;
+      if (keep) files.push_back(f);
+    }
+  } else {
+    std::ifstream tiers(opt.suite + "/TIERS.tsv");
+    if (!tiers) {
+      fmt::print(stderr, "shard_spec: cannot read {}/TIERS.tsv (set --suite or SHARD_TESTSUITE_DIR)\n", opt.suite);
+      return 2;
+    }
+    std::string line;
+    while (std::getline(tiers, line)) {
+      auto cols = split(line, '\t');
+      if (cols.size() < 2 || cols[1] != opt.tier) continue;
+      bool keep = opt.filters.empty();
+      for (const auto& f : opt.filters) keep = keep || cols[0].find(f) != std::string::npos;
+      if (keep) files.push_back(cols[0]);
+    }
   }
 
   auto expected = read_expected(opt.expected_path);
@@ -95,11 +155,21 @@ int main(int argc, char** argv) {
   shard::WastStats total;
   int regressions = 0, broken = 0;
   std::map<std::string, uint32_t> got;
-  fmt::print("{:<48} {:>7} {:>7} {:>7} {:>9}\n", "file", "passed", "failed", "skipped", "expected");
-  for (const std::string& f : files) {
-    auto stats = shard::run_wast_file(opt.suite + "/" + f, wopts);
+  fmt::print("{:<60} {:>7} {:>7} {:>7} {:>9}\n", "file", "passed", "failed", "skipped", "expected");
+  for (const std::string& file : files) {
+    const std::string path = opt.suite + "/" + file;
+    const std::string f = prefix + file;
+    if (skipped_files.count(file)) {
+      auto n = shard::component::count_wast_commands(read_text(path));
+      const uint32_t count = n ? *n : 0;
+      total.skipped += count;
+      fmt::print("{:<60} {:>7} {:>7} {:>7} {:>9}  (skipped: {})\n", f, 0, 0, count, "-",
+                 file.starts_with("async/") ? "async, after WASI 0.2" : "listed in nyi.txt");
+      continue;
+    }
+    auto stats = opt.component_model ? shard::component::run_wast_file(path, wopts) : shard::run_wast_file(path, wopts);
     if (!stats) {
-      fmt::print("{:<48} script error: {}\n", f, stats.error().to_string());
+      fmt::print("{:<60} script error: {}\n", f, stats.error().to_string());
       ++broken;
       got[f] = 0;
       continue;
@@ -115,17 +185,15 @@ int main(int argc, char** argv) {
     } else if (stats->passed > want) {
       mark = "  (above expected: raise EXPECTED.tsv)";
     }
-    fmt::print("{:<48} {:>7} {:>7} {:>7} {:>9}{}\n", f, stats->passed, stats->failed, stats->skipped, want, mark);
+    fmt::print("{:<60} {:>7} {:>7} {:>7} {:>9}{}\n", f, stats->passed, stats->failed, stats->skipped, want, mark);
   }
   if (opt.update) {
-    if (!opt.filters.empty()) {
-      // Keep the rows of files not run this time.
-      for (auto& [k, v] : got) expected[k] = v;
-      got = expected;
-    }
+    // Keep the rows of files not run this time (other filters, the other suite).
+    for (auto& [k, v] : got) expected[k] = v;
+    got = expected;
     std::ofstream out(opt.expected_path);
     out << "# file\tpassed — expected passing commands per spec file; CI fails if a count drops.\n";
-    out << "# Regenerate with: build/bin/shard_spec --update\n";
+    out << "# Regenerate with: build/bin/shard_spec --update (core) and build/bin/shard_spec --component-model --update\n";
     for (const auto& [k, v] : got) out << k << '\t' << v << '\n';
     fmt::print("wrote {}\n", opt.expected_path);
   }

@@ -146,6 +146,12 @@ class ModuleParser {
     return std::nullopt;
   }
 
+  /// Tags belong to exception handling, a WebAssembly 3.0 feature Shard does not implement yet.
+  [[noreturn]] static void unsupported_tag(const Token& at) {
+    throw TextError{Error{ErrorKind::Unsupported, "exception handling (tags, WebAssembly 3.0) not supported yet", SIZE_MAX,
+                          at.line, at.column}};
+  }
+
   // text/modules.rst: all imports must occur before any regular definition.
   void note_import(const Token& at) {
     if (first_definition_) c_.fail(at, fmt::format("import after {}", kind_name(*first_definition_)));
@@ -173,6 +179,7 @@ class ModuleParser {
         c_.string();
         c_.expect_lparen();
         if (!c_.at(TokenKind::Keyword)) c_.unexpected();
+        if (c_.peek().text == "tag") unsupported_tag(c_.peek());
         auto k = kind_of(c_.peek().text);
         if (!k) c_.fail("malformed import kind");
         note_import(kw);
@@ -194,6 +201,8 @@ class ModuleParser {
         m_.elems.bind(c_, opt_id());
       } else if (kw.text == "data") {
         m_.datas.bind(c_, opt_id());
+      } else if (kw.text == "tag") {
+        unsupported_tag(kw);
       } else if (kw.text != "export" && kw.text != "start") {
         c_.fail(kw, "unexpected token");
       }
