@@ -85,7 +85,7 @@ int cmd_wast(const std::vector<std::string_view>& args) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    auto stats = shard::component::is_component_script(text.str()) ? shard::component::run_wast(text.str(), f, opts)
+    auto stats = shard::cm::is_component_script(text.str()) ? shard::cm::run_wast(text.str(), f, opts)
                                                                  : shard::run_wast(text.str(), f, opts);
     if (!stats) {
       fmt::print(stderr, "{}: {}\n", f, stats.error().to_string());
@@ -234,11 +234,110 @@ int listen_socket(std::string_view spec) {
   return fd;
 }
 
+/// Whether FILE is a component: the binary preamble (layer 1) or component text.
+bool is_component_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  if (in.gcount() == 8 && std::memcmp(head, "\0asm", 4) == 0) return head[6] == 1 && head[7] == 0;
+  in.clear();
+  in.seekg(0);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return shard::cm::is_component_script(text) && text.find("(assert_") == std::string::npos;
+}
+
+/// `shard run COMPONENT --invoke 'f(args)' [--link NAME=DEP.wasm]...`: instantiates the
+/// --link components first (each may use the ones before it), then COMPONENT with its
+/// imports satisfied by them and by the WASI interfaces granted, and calls one export with
+/// arguments in WIT value syntax; prints the result the same way.
+int run_component(const std::string& file, const std::string& invoke, const std::vector<std::string>& rest,
+                  const std::vector<std::string>& links, const shard::wasi::WasiConfig& wasi, bool wasi_options,
+                  const shard::EngineConfig& config) {
+  namespace cm = shard::cm;
+  if (invoke.empty())
+    return usage_error("run: a component needs --invoke 'NAME(ARGS)' (running wasi:cli/run commands is not supported yet)");
+  if (!wasi.preopens.empty() || !wasi.sockets.empty())
+    return usage_error("run: --dir/--dir-ro/--tcplisten are not supported for components yet (files and sockets are not granted)");
+  std::string call = invoke;
+  if (!rest.empty()) {
+    // `--invoke NAME ARG...` spelled as separate words
+    call += "(";
+    for (size_t i = 0; i < rest.size(); ++i) call += (i ? ", " : "") + rest[i];
+    call += ")";
+  }
+  auto fail = [](const std::string& what, const shard::Error& e) {
+    fmt::print(stderr, "shard: {}: {}: {}\n", what, shard::to_string(e.kind), e.to_string());
+    return e.kind == shard::ErrorKind::Trap ? 134 : 1;
+  };
+  cm::Store store(config);
+  cm::Linker linker;
+  if (wasi_options) {
+    std::vector<std::pair<std::string, std::string>> env;
+    if (wasi.inherit_env) {
+      for (char** e = environ; e && *e; ++e) {
+        std::string_view kv(*e);
+        const size_t eq = kv.find('=');
+        if (eq != std::string_view::npos) env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      }
+    }
+    env.insert(env.end(), wasi.env.begin(), wasi.env.end());
+    linker.grant_environment(std::move(env), {file});
+  }
+  for (const std::string& spec : links) {
+    const size_t eq = spec.find('=');
+    const std::string name = eq == std::string::npos ? "" : spec.substr(0, eq);
+    const std::string path = eq == std::string::npos ? spec : spec.substr(eq + 1);
+    auto dep = cm::Component::from_file(path);
+    if (!dep) return fail(path, dep.error());
+    auto inst = linker.instantiate(store, *dep);
+    if (!inst) return fail(path, inst.error());
+    if (name.empty()) {
+      linker.define_instance_exports(*inst);
+      continue;
+    }
+    bool exported = false;
+    for (const auto& ex : dep->exports()) exported |= ex.name == name;
+    if (!exported) {
+      std::string names;
+      for (const auto& ex : dep->exports()) names += (names.empty() ? "" : ", ") + ex.name;
+      fmt::print(stderr, "shard: --link {}: {} does not export `{}` (it exports: {})\n", spec, path, name, names.empty() ? "nothing" : names);
+      return 1;
+    }
+    linker.define_instance_exports(*inst);
+  }
+  auto component = cm::Component::from_file(file);
+  if (!component) return fail(file, component.error());
+  auto instance = linker.instantiate(store, *component);
+  if (!instance) return fail(file, instance.error());
+  auto parts = cm::split_invocation(call);
+  if (!parts) return usage_error(fmt::format("run: --invoke: {}", parts.error().message));
+  auto func = instance->func(parts->first);
+  if (!func) {
+    fmt::print(stderr, "shard: {}: {}\n", file, func.error().message);
+    return 1;
+  }
+  const cm::FuncType& type = func->type();
+  if (parts->second.size() != type.params.size())
+    return usage_error(fmt::format("run: `{}` is {}: {} argument(s) expected, {} given", parts->first, type.to_wit(),
+                                   type.params.size(), parts->second.size()));
+  std::vector<cm::Val> vals;
+  for (size_t i = 0; i < parts->second.size(); ++i) {
+    auto v = cm::parse_value(parts->second[i], *type.params[i].second);
+    if (!v) return usage_error(fmt::format("run: argument `{}` ({}): {}", type.params[i].first, type.params[i].second->to_wit(), v.error().message));
+    vals.push_back(std::move(*v));
+  }
+  auto result = func->call(vals);
+  if (!result) return fail(fmt::format("{}: {}", file, parts->first), result.error());
+  if (*result) fmt::print("{}\n", (*result)->to_string());
+  return 0;
+}
+
 int cmd_run(const std::vector<std::string_view>& args) {
   shard::EngineConfig config;
   shard::wasi::WasiConfig wasi;
   bool wasi_options = false;
   std::string invoke;
+  std::vector<std::string> links;
   std::vector<std::string> positional;
   bool options_done = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -258,6 +357,10 @@ int cmd_run(const std::vector<std::string_view>& args) {
       auto v = value(a);
       if (!v) return usage_error("run: --invoke needs an export name");
       invoke = *v;
+    } else if (a == "--link") {
+      auto v = value(a);
+      if (!v || v->empty()) return usage_error("run: --link needs NAME=COMPONENT.wasm (or COMPONENT.wasm)");
+      links.emplace_back(*v);
     } else if (a == "--tier") {
       auto v = value(a);
       if (!v) return usage_error("run: --tier needs a value");
@@ -311,6 +414,9 @@ int cmd_run(const std::vector<std::string_view>& args) {
     file = positional.back();
     rest.assign(positional.begin(), positional.end() - 1);
   }
+
+  if (is_component_file(file)) return run_component(file, invoke, rest, links, wasi, wasi_options, config);
+  if (!links.empty()) return usage_error("run: --link applies to components; core modules import from WASI only");
 
   shard::Engine engine(config);
   auto module = shard::Module::from_file(engine, file);

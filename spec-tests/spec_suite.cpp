@@ -160,14 +160,14 @@ int main(int argc, char** argv) {
     const std::string path = opt.suite + "/" + file;
     const std::string f = prefix + file;
     if (skipped_files.count(file)) {
-      auto n = shard::component::count_wast_commands(read_text(path));
+      auto n = shard::cm::count_wast_commands(read_text(path));
       const uint32_t count = n ? *n : 0;
       total.skipped += count;
       fmt::print("{:<60} {:>7} {:>7} {:>7} {:>9}  (skipped: {})\n", f, 0, 0, count, "-",
                  file.starts_with("async/") ? "async, after WASI 0.2" : "listed in nyi.txt");
       continue;
     }
-    auto stats = opt.component_model ? shard::component::run_wast_file(path, wopts) : shard::run_wast_file(path, wopts);
+    auto stats = opt.component_model ? shard::cm::run_wast_file(path, wopts) : shard::run_wast_file(path, wopts);
     if (!stats) {
       fmt::print("{:<60} script error: {}\n", f, stats.error().to_string());
       ++broken;

@@ -31,6 +31,7 @@ namespace shard::component::run {
 struct Func {
   abi::FuncType type;
   abi::ComponentFunc call;
+  std::vector<std::string> param_names;  ///< for printing and the host API
 };
 using FuncRef = std::shared_ptr<const Func>;
 
@@ -41,6 +42,7 @@ struct Type {
   enum Kind : uint8_t { Value, Func, Resource, Other } kind = Other;
   abi::TypeRef value;
   std::shared_ptr<const abi::FuncType> func;
+  std::vector<std::string> param_names;  ///< Func
   const abi::ResourceType* resource = nullptr;
 };
 

@@ -297,7 +297,8 @@ class Instantiator {
       case Alias::Export: {
         if (a.instance >= f.instances.size()) return internal("instance index out of bounds");
         const Item* it = f.instances[a.instance]->find(a.name);
-        if (it == nullptr) return internal(fmt::format("instance {} has no export `{}`", a.instance, a.name));
+        // only an instance the host supplied can lack an export the validator saw in its type
+        if (it == nullptr) return Error(ErrorKind::Unlinkable, fmt::format("instance {} has no export `{}`", a.instance, a.name));
         push(f, *it);
         return {};
       }
@@ -421,6 +422,7 @@ class Instantiator {
         for (const Param& p : t.func.params) {
           SHARD_RUN_TRY(v, valtype(f, p.type));
           params.push_back(std::move(v));
+          out.param_names.push_back(p.name);
         }
         if (t.func.result) {
           SHARD_RUN_TRY(v, valtype(f, *t.func.result));
@@ -525,6 +527,7 @@ class Instantiator {
         lifted->callee = abi::core_func_from(store_.core(), f.core_funcs[c.func]);
         auto fn = std::make_shared<Func>();
         fn->type = lifted->type;
+        fn->param_names = f.types[c.type].param_names;
         fn->call = abi::lifted_func(std::move(lifted));
         f.funcs.push_back(std::move(fn));
         return {};

@@ -384,6 +384,12 @@ class Runner {
 
 }  // namespace
 
+}  // namespace shard::component
+
+namespace shard::cm {
+
+using component::Runner;
+
 bool is_component_script(std::string_view t) {
   size_t i = 0;
   while (i < t.size()) {
@@ -414,14 +420,14 @@ bool is_component_script(std::string_view t) {
 }
 
 Result<WastStats> run_wast(std::string_view text, std::string_view name, const WastOptions& options) {
-  auto script = text::parse_component_script(text);
+  auto script = component::text::parse_component_script(text);
   if (!script) return std::move(script).error();
   Runner r(name, options);
   return r.run(*script);
 }
 
 Result<uint32_t> count_wast_commands(std::string_view text) {
-  auto script = text::parse_component_script(text);
+  auto script = component::text::parse_component_script(text);
   if (!script) return std::move(script).error();
   return static_cast<uint32_t>(script->commands.size());
 }
@@ -431,7 +437,7 @@ Result<WastStats> run_wast_file(const std::string& path, const WastOptions& opti
   if (!in) return Error(ErrorKind::Io, fmt::format("cannot read {}", path));
   std::stringstream ss;
   ss << in.rdbuf();
-  return component::run_wast(ss.str(), path, options);
+  return cm::run_wast(ss.str(), path, options);
 }
 
-}  // namespace shard::component
+}  // namespace shard::cm

@@ -1,0 +1,324 @@
+// The public component API (shard/component.h): Component, Store, Instance, Func, Linker.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "component/api/convert.h"
+#include "component/text/component_text.h"
+#include "interp/interp.h"
+
+namespace shard::cm {
+
+namespace text = shard::component::text;
+using component::Export;
+using component::Import;
+using component::Sort;
+
+namespace detail {
+
+Result<std::optional<Val>> call(const run::Func& fn, std::span<const Val> args) {
+  const abi::FuncType& ft = fn.type;
+  if (args.size() != ft.params.size())
+    return Error(ErrorKind::Usage, fmt::format("expected {} arguments, got {}", ft.params.size(), args.size()));
+  std::vector<abi::Value> in;
+  in.reserve(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto v = to_abi(args[i], *ft.params[i]);
+    if (!v) {
+      Error e = std::move(v).error();
+      e.message = fmt::format("argument {}{}: {}", i + 1, i < fn.param_names.size() ? " (" + fn.param_names[i] + ")" : "", e.message);
+      return e;
+    }
+    in.push_back(std::move(*v));
+  }
+  auto r = fn.call(in, nullptr);
+  if (!r) return std::move(r).error();
+  if (r->empty() || ft.results.empty()) return std::optional<Val>{};
+  return std::optional<Val>{from_abi((*r)[0], *ft.results[0])};
+}
+
+run::FuncRef host_func(const abi::FuncType& type, std::vector<std::string> param_names, HostFunc fn) {
+  auto f = std::make_shared<run::Func>();
+  f->type = type;
+  f->param_names = std::move(param_names);
+  f->call = [type, fn = std::move(fn)](std::span<const abi::Value> args,
+                                       abi::ComponentInstance*) -> Result<std::vector<abi::Value>> {
+    std::vector<Val> in;
+    in.reserve(args.size());
+    for (size_t i = 0; i < args.size() && i < type.params.size(); ++i) in.push_back(from_abi(args[i], *type.params[i]));
+    auto r = fn(in);
+    if (!r) {
+      Error e = std::move(r).error();
+      // a host failure traps the calling guest
+      if (e.kind != ErrorKind::Trap) {
+        e.kind = ErrorKind::Trap;
+        e.trap = TrapKind::HostError;
+      }
+      return e;
+    }
+    std::vector<abi::Value> out;
+    if (!type.results.empty()) {
+      if (!*r) return Error(ErrorKind::Usage, "host function returned no value");
+      auto v = to_abi(**r, *type.results[0]);
+      if (!v) return std::move(v).error();
+      out.push_back(std::move(*v));
+    }
+    return out;
+  };
+  return f;
+}
+
+}  // namespace detail
+
+// ---- Component ----------------------------------------------------------------------------
+
+namespace {
+
+ItemKind item_kind(component::ExternKind k) {
+  switch (k) {
+    case component::ExternKind::Func: return ItemKind::Func;
+    case component::ExternKind::Instance: return ItemKind::Instance;
+    case component::ExternKind::Type: return ItemKind::Type;
+    case component::ExternKind::Component: return ItemKind::Component;
+    default: return ItemKind::Module;
+  }
+}
+
+/// Imports and exports with their types (declared types, resolved by the validator).
+void describe(Component::Impl& impl) {
+  const component::Component& c = impl.loaded->component;
+  for (const Import& im : c.imports) impl.imports.push_back({im.name.name, item_kind(im.type.kind), {}, {}, {}});
+  for (const Export& ex : c.exports) {
+    const component::ExternKind k = ex.item.sort == Sort::Func ? component::ExternKind::Func
+                                  : ex.item.sort == Sort::Instance ? component::ExternKind::Instance
+                                  : ex.item.sort == Sort::Type ? component::ExternKind::Type
+                                  : ex.item.sort == Sort::Component ? component::ExternKind::Component
+                                                                    : component::ExternKind::CoreModule;
+    impl.exports.push_back({ex.name.name, item_kind(k), {}, {}, {}});
+  }
+}
+
+}  // namespace
+
+Result<Component> Component::from_bytes(std::vector<uint8_t> bytes) {
+  auto l = run::load(std::move(bytes));
+  if (!l) return std::move(l).error();
+  Component c;
+  c.impl_ = std::make_shared<Impl>();
+  c.impl_->loaded = std::move(*l);
+  describe(*c.impl_);
+  return c;
+}
+
+Result<Component> Component::from_text(std::string_view text) {
+  auto b = text::component_wat_to_binary(text);
+  if (!b) return std::move(b).error();
+  return from_bytes(std::move(*b));
+}
+
+Result<Component> Component::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(ErrorKind::Io, fmt::format("cannot read {}", path));
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (data.size() >= 4 && data.compare(0, 4, std::string("\0asm", 4)) == 0) return from_bytes(std::vector<uint8_t>(data.begin(), data.end()));
+  return from_text(data);
+}
+
+const std::vector<ItemDesc>& Component::imports() const { return impl_->imports; }
+const std::vector<ItemDesc>& Component::exports() const { return impl_->exports; }
+std::string Component::wit() const { return impl_->wit; }
+
+// ---- Store --------------------------------------------------------------------------------
+
+Store::Impl::Impl(const EngineConfig& config) : store(rt::store_config(config), &interp::tier()) {}
+Store::Store(const EngineConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+Store::~Store() = default;
+
+// ---- Func / Instance ----------------------------------------------------------------------
+
+const FuncType& Func::type() const {
+  static const FuncType kNone;
+  return impl_ ? impl_->type : kNone;
+}
+
+Result<std::optional<Val>> Func::call(std::span<const Val> args) const {
+  if (!impl_) return Error(ErrorKind::Usage, "call of an empty Func");
+  return detail::call(*impl_->fn, args);
+}
+
+namespace {
+
+Func make_func(const run::FuncRef& fn) {
+  auto impl = std::make_shared<Func::Impl>();
+  impl->fn = fn;
+  impl->type = detail::public_functype(fn->type, fn->param_names);
+  return Func(std::move(impl));
+}
+
+}  // namespace
+
+Result<Func> Instance::func(std::string_view name) const {
+  if (!impl_) return Error(ErrorKind::Usage, "empty Instance");
+  const run::Instance& inst = *impl_->inst;
+  if (const run::Item* it = inst.find(name); it && it->kind == component::ExternKind::Func) return make_func(it->func);
+  const size_t hash = name.rfind('#');
+  if (hash != std::string_view::npos) {
+    const run::Item* i = inst.find(name.substr(0, hash));
+    if (i && i->kind == component::ExternKind::Instance) {
+      const run::Item* f = i->instance->find(name.substr(hash + 1));
+      if (f && f->kind == component::ExternKind::Func) return make_func(f->func);
+    }
+  }
+  std::string known;
+  for (const std::string& n : export_names()) known += (known.empty() ? "" : ", ") + n;
+  return Error(ErrorKind::Usage, fmt::format("no exported function `{}` (exports: {})", name, known.empty() ? "none" : known));
+}
+
+std::vector<std::string> Instance::export_names() const {
+  std::vector<std::string> out;
+  if (!impl_) return out;
+  for (const auto& [name, item] : impl_->inst->exports) {
+    if (item.kind == component::ExternKind::Func) out.push_back(name);
+    if (item.kind == component::ExternKind::Instance)
+      for (const auto& [fname, f] : item.instance->exports)
+        if (f.kind == component::ExternKind::Func) out.push_back(name + "#" + fname);
+  }
+  return out;
+}
+
+// ---- Linker -------------------------------------------------------------------------------
+
+struct Linker::Impl {
+  /// Host functions by interface ("" for world-level functions), then by name.
+  std::map<std::string, std::vector<std::pair<std::string, run::FuncRef>>> host;
+  /// Items exported by linked component instances, by export name.
+  std::map<std::string, run::Item> linked;
+  std::vector<run::InstanceRef> keep;
+  std::vector<std::string> granted;  ///< WASI interfaces granted (unversioned names)
+};
+
+Linker::Linker() : impl_(std::make_unique<Impl>()) {}
+Linker::~Linker() = default;
+Linker::Linker(Linker&&) noexcept = default;
+Linker& Linker::operator=(Linker&&) noexcept = default;
+
+namespace {
+
+/// `wasi:cli/environment@0.2.3` → `wasi:cli/environment`.
+std::string unversioned(std::string_view name) {
+  const size_t at = name.find('@');
+  return std::string(name.substr(0, at));
+}
+
+/// What a WASI 0.2 interface gives access to, for refusals.
+std::string capability_of(std::string_view iface) {
+  struct Row {
+    std::string_view prefix, what, hint;
+  };
+  static constexpr Row kRows[] = {
+      {"wasi:filesystem/", "files and directories", "Shard's component host grants no files yet"},
+      {"wasi:cli/environment", "environment variables and arguments", "grant variables with --env NAME=VALUE or --inherit-env"},
+      {"wasi:sockets/", "the network", "Shard's component host grants no network access"},
+      {"wasi:http/", "HTTP", "Shard's component host grants no network access"},
+      {"wasi:clocks/", "clocks", "Shard's component host grants no clocks to components yet"},
+      {"wasi:random/", "randomness", "Shard's component host grants no randomness to components yet"},
+      {"wasi:cli/", "the terminal and standard streams", "Shard's component host grants no standard streams to components yet"},
+      {"wasi:io/", "streams", "Shard's component host grants no streams to components yet"},
+  };
+  for (const Row& r : kRows)
+    if (iface.starts_with(r.prefix)) return fmt::format("{}, which it was not granted ({})", r.what, r.hint);
+  return "a WASI capability it was not granted";
+}
+
+}  // namespace
+
+Linker& Linker::define(std::string interface, std::string name, FuncType type, HostFunc fn) {
+  auto at = detail::abi_functype(type);
+  std::vector<std::string> names;
+  for (auto& p : type.params) names.push_back(p.first);
+  // A type the ABI cannot express fails when the import is linked (the function stays
+  // undefined and the import is reported), rather than throwing here.
+  if (at) impl_->host[std::move(interface)].emplace_back(std::move(name), detail::host_func(*at, std::move(names), std::move(fn)));
+  return *this;
+}
+
+Linker& Linker::define_instance_exports(const Instance& inst) {
+  if (!inst.impl()) return *this;
+  impl_->keep.push_back(inst.impl()->inst);
+  for (const auto& [name, item] : inst.impl()->inst->exports) impl_->linked[name] = item;
+  return *this;
+}
+
+Linker& Linker::grant_environment(std::vector<std::pair<std::string, std::string>> env, std::vector<std::string> args) {
+  const std::string iface = "wasi:cli/environment";
+  auto str = std::make_shared<const Type>(Type{TypeKind::String, {}, {}, {}});
+  auto pair = std::make_shared<const Type>(Type{TypeKind::Tuple, {}, {str, str}, {}});
+  FuncType get_env;
+  get_env.result = std::make_shared<const Type>(Type{TypeKind::List, {}, {pair}, {}});
+  define(iface, "get-environment", get_env, [env](std::span<const Val>) -> Result<std::optional<Val>> {
+    std::vector<Val> out;
+    for (auto& [k, v] : env) out.push_back(Val::tuple({Val::string(k), Val::string(v)}));
+    return std::optional<Val>{Val::list(std::move(out))};
+  });
+  FuncType get_args;
+  get_args.result = std::make_shared<const Type>(Type{TypeKind::List, {}, {str}, {}});
+  define(iface, "get-arguments", get_args, [args](std::span<const Val>) -> Result<std::optional<Val>> {
+    std::vector<Val> out;
+    for (auto& a : args) out.push_back(Val::string(a));
+    return std::optional<Val>{Val::list(std::move(out))};
+  });
+  FuncType cwd;
+  cwd.result = std::make_shared<const Type>(Type{TypeKind::Option, {}, {str}, {}});
+  define(iface, "initial-cwd", cwd, [](std::span<const Val>) -> Result<std::optional<Val>> { return std::optional<Val>{Val::none()}; });
+  impl_->granted.push_back(iface);
+  return *this;
+}
+
+Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
+  if (!c.impl()) return Error(ErrorKind::Usage, "empty Component");
+  std::map<std::string, run::Item> imports;
+  for (const Import& im : c.impl()->loaded->component.imports) {
+    const std::string& name = im.name.name;
+    auto linked = impl_->linked.find(name);
+    if (linked == impl_->linked.end()) linked = impl_->linked.find(unversioned(name));
+    if (linked != impl_->linked.end()) {
+      imports[name] = linked->second;
+      continue;
+    }
+    if (im.type.kind == component::ExternKind::Instance) {
+      auto host = impl_->host.find(name);
+      if (host == impl_->host.end()) host = impl_->host.find(unversioned(name));
+      if (host != impl_->host.end()) {
+        auto inst = std::make_shared<run::Instance>();
+        for (auto& [fname, fn] : host->second) inst->exports.emplace_back(fname, run::Item{component::ExternKind::Func, fn, {}, {}, {}, {}});
+        imports[name] = run::Item{component::ExternKind::Instance, {}, {}, {}, inst, {}};
+        continue;
+      }
+    } else if (im.type.kind == component::ExternKind::Func) {
+      auto world = impl_->host.find("");
+      if (world != impl_->host.end()) {
+        bool found = false;
+        for (auto& [fname, fn] : world->second) {
+          if (fname != name) continue;
+          imports[name] = run::Item{component::ExternKind::Func, fn, {}, {}, {}, {}};
+          found = true;
+        }
+        if (found) continue;
+      }
+    }
+    if (name.starts_with("wasi:"))
+      return Error(ErrorKind::Unlinkable, fmt::format("import `{}` refused: the component asks for {}", name, capability_of(name)));
+    return Error(ErrorKind::Unlinkable, fmt::format("import `{}` is not satisfied: define it in the Linker or link a component "
+                                                    "that exports it", name));
+  }
+  auto r = store.impl().store.instantiate(c.impl()->loaded, imports);
+  if (!r) return std::move(r).error();
+  auto impl = std::make_shared<Instance::Impl>();
+  impl->inst = std::move(*r);
+  impl->store = &store.impl();
+  return Instance(std::move(impl));
+}
+
+}  // namespace shard::cm
