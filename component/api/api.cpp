@@ -281,6 +281,7 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
   std::map<std::string, run::Item> imports;
   for (const Import& im : c.impl()->loaded->component.imports) {
     const std::string& name = im.name.name;
+    if (im.type.kind == component::ExternKind::Type && im.type.bound_eq) continue;  // a known type, nothing to supply
     auto linked = impl_->linked.find(name);
     if (linked == impl_->linked.end()) linked = impl_->linked.find(unversioned(name));
     if (linked != impl_->linked.end()) {

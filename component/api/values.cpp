@@ -501,7 +501,12 @@ Result<abi::Value> to_abi(const Val& v, const abi::ValType& t) {
                           : t.kind == AK::Option ? TypeKind::Option : TypeKind::Result;
       if (v.kind() != want) return mismatch(v, t);
       for (uint32_t i = 0; i < t.cases.size(); ++i) {
-        if (t.cases[i].label != v.case_name()) continue;
+        // option and result keep their WIT case names (none/some, ok/err), not the
+        // despecialised variant's (CanonicalABI.md § Despecialization: ok/error)
+        const std::string_view label = t.kind == AK::Result ? (i == 0 ? "ok" : "err")
+                                     : t.kind == AK::Option ? (i == 0 ? "none" : "some")
+                                                            : std::string_view(t.cases[i].label);
+        if (label != v.case_name()) continue;
         std::optional<abi::Value> payload;
         if (t.cases[i].type) {
           if (!v.payload()) return Error(ErrorKind::Usage, fmt::format("case `{}` needs a payload", v.case_name()));
@@ -567,7 +572,10 @@ Val from_abi(const abi::Value& v, const abi::ValType& t) {
       const uint32_t c = v.case_index();
       std::vector<Val> items;
       if (v.payload() && c < t.cases.size() && t.cases[c].type) items.push_back(from_abi(*v.payload(), *t.cases[c].type));
-      return Val::compound(k, std::move(items), {}, c < t.cases.size() ? t.cases[c].label : std::string());
+      std::string label = c < t.cases.size() ? t.cases[c].label : std::string();
+      if (t.kind == AK::Result) label = c == 0 ? "ok" : "err";
+      if (t.kind == AK::Option) label = c == 0 ? "none" : "some";
+      return Val::compound(k, std::move(items), {}, std::move(label));
     }
     case AK::Flags: {
       std::vector<std::string> set;

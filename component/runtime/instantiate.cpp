@@ -569,6 +569,13 @@ class Instantiator {
 
   static Result<void> import(Frame& f, const Import& im, const std::map<std::string, Item>& args) {
     auto it = args.find(im.name.name);
+    if (it == args.end() && im.type.kind == ExternKind::Type && im.type.bound_eq) {
+      // (type (eq T)) names a type that is fully known: nothing needs to be supplied (how a
+      // WIT world's own type definitions are encoded)
+      if (im.type.index >= f.types.size()) return internal("type import bound out of bounds");
+      f.types.push_back(f.types[im.type.index]);
+      return {};
+    }
     if (it == args.end()) return Error(ErrorKind::Unlinkable, fmt::format("missing import `{}`", im.name.name));
     if (it->second.kind != im.type.kind || (im.type.kind == ExternKind::Func && !it->second.func))
       return Error(ErrorKind::Unlinkable, fmt::format("import `{}`: expected a {}, got a {}", im.name.name,

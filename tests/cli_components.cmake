@@ -1,0 +1,48 @@
+# shard run on components: the greeter/translator demo linked at run time, WIT-style values,
+# and the sandbox (examples/greeter-translator/sandbox): no shared memory, WASI capabilities
+# refused unless granted. Included from tests/CMakeLists.txt (shard_bin is set there).
+set(gt ${PROJECT_SOURCE_DIR}/examples/greeter-translator)
+set(cli_component_tests)
+macro(component_cli name)
+  add_test(NAME ${name} COMMAND ${shard_bin} ${ARGN})
+  list(APPEND cli_component_tests ${name})
+endmacro()
+
+component_cli(cli-component-link run ${gt}/greeter.wasm --link cyber:demo/translator=${gt}/translator.wasm --invoke "greet(\"World\")")
+set_tests_properties(cli-component-link PROPERTIES PASS_REGULAR_EXPRESSION "^\"Hola friend, World!\"\n$")
+component_cli(cli-component-interface-func run ${gt}/translator.wasm --invoke "cyber:demo/translator#translate(\"Taro\", \"jp\")")
+set_tests_properties(cli-component-interface-func PROPERTIES PASS_REGULAR_EXPRESSION "^\"Konnichiwa Taro\"\n$")
+component_cli(cli-component-args-as-words run ${gt}/translator.wasm --invoke "cyber:demo/translator#translate" "\"x\"" "\"es\"")
+set_tests_properties(cli-component-args-as-words PROPERTIES PASS_REGULAR_EXPRESSION "^\"Hola x\"\n$")
+component_cli(cli-component-unlinked run ${gt}/greeter.wasm --invoke "greet(\"World\")")
+set_tests_properties(cli-component-unlinked PROPERTIES PASS_REGULAR_EXPRESSION "import `cyber:demo/translator` is not satisfied")
+component_cli(cli-component-unlinked-status run ${gt}/greeter.wasm --invoke "greet(\"World\")")
+set_tests_properties(cli-component-unlinked-status PROPERTIES WILL_FAIL TRUE)
+component_cli(cli-component-bad-value run ${gt}/greeter.wasm --link cyber:demo/translator=${gt}/translator.wasm --invoke "greet(42)")
+set_tests_properties(cli-component-bad-value PROPERTIES PASS_REGULAR_EXPRESSION "argument `name` \\(string\\): expected a string literal")
+component_cli(cli-component-no-invoke run ${gt}/greeter.wasm)
+set_tests_properties(cli-component-no-invoke PROPERTIES PASS_REGULAR_EXPRESSION "a component needs --invoke")
+component_cli(cli-component-link-missing-export run ${gt}/greeter.wasm --link cyber:demo/nope=${gt}/translator.wasm --invoke "greet(\"x\")")
+set_tests_properties(cli-component-link-missing-export PROPERTIES PASS_REGULAR_EXPRESSION "does not export `cyber:demo/nope` \\(it exports: cyber:demo/translator\\)")
+
+# the sandbox
+component_cli(cli-sandbox-spy run ${gt}/sandbox/spy.wat --link cyber:demo/translator=${gt}/translator.wasm --invoke "peek()")
+set_tests_properties(cli-sandbox-spy PROPERTIES PASS_REGULAR_EXPRESSION "trap: out of bounds")
+add_test(NAME cli-sandbox-spy-status COMMAND sh -c "\"$0\" \"$@\"; test $? -eq 134" ${shard_bin} run ${gt}/sandbox/spy.wat
+         --link cyber:demo/translator=${gt}/translator.wasm --invoke "peek()")
+list(APPEND cli_component_tests cli-sandbox-spy-status)
+component_cli(cli-sandbox-env-refused run ${gt}/sandbox/snoop.wat --invoke "env()")
+set_tests_properties(cli-sandbox-env-refused PROPERTIES PASS_REGULAR_EXPRESSION
+  "import `wasi:cli/environment@0.2.0` refused: the component asks for environment variables and arguments, which it was not granted")
+component_cli(cli-sandbox-env-granted run ${gt}/sandbox/snoop.wat --env GREETING=hi --invoke "env()")
+set_tests_properties(cli-sandbox-env-granted PROPERTIES PASS_REGULAR_EXPRESSION "^\\[\\(\"GREETING\", \"hi\"\\)\\]\n$")
+component_cli(cli-sandbox-files-refused run ${gt}/sandbox/files.wat --invoke "count()")
+set_tests_properties(cli-sandbox-files-refused PROPERTIES PASS_REGULAR_EXPRESSION "asks for files and directories, which it was not granted")
+component_cli(cli-sandbox-dir-unsupported run --dir /tmp ${gt}/sandbox/files.wat --invoke "count()")
+set_tests_properties(cli-sandbox-dir-unsupported PROPERTIES PASS_REGULAR_EXPRESSION "not supported for components yet")
+
+# shard wast on a component script
+component_cli(cli-component-wast wast ${SHARD_COMPONENT_TESTS_DIR}/values/strings.wast)
+set_tests_properties(cli-component-wast PROPERTIES PASS_REGULAR_EXPRESSION "[0-9]+ passed, 0 failed")
+
+set_tests_properties(${cli_component_tests} PROPERTIES LABELS "cli;component")
