@@ -533,6 +533,10 @@ Result<abi::Value> to_abi(const Val& v, const abi::ValType& t) {
     }
     case AK::Own:
       if (v.kind() != TypeKind::Own) return mismatch(v, t);
+      if (v.resource().state() && v.resource().state()->dropped)
+        return Error(ErrorKind::Usage, "resource handle was already dropped");
+      // passing an own hands the resource over: the host's handle no longer owns it
+      if (v.resource().state()) v.resource().state()->owned = false;
       return abi::Value::own(static_cast<uint32_t>(v.raw_bits()));
     case AK::Borrow:
       if (v.kind() != TypeKind::Borrow && v.kind() != TypeKind::Own) return mismatch(v, t);
