@@ -22,6 +22,7 @@
 #include "shard/wasi.h"
 #include "shard/version.h"
 #include "shard/component.h"
+#include "shard/compose.h"
 #include "shard/wast.h"
 
 namespace {
@@ -50,6 +51,9 @@ commands:
                             "N passed, N failed, N skipped"; exit status 0 only if none failed
   validate FILE             decode and validate a module (.wasm or .wat); exit status 0 if valid
   wat2wasm FILE -o OUT      convert a text module to the binary format
+  compose MAIN PLUG... -o OUT
+                            compose components: MAIN's imports that a PLUG exports are wired
+                            to it; other imports stay imports of OUT, which exports MAIN's exports
   help                      this text
   version                   print the version
 
@@ -142,6 +146,46 @@ int cmd_wat2wasm(const std::vector<std::string_view>& args) {
   bool ok = std::fclose(f) == 0 && n == bytes->size();
   if (!ok) fmt::print(stderr, "shard: cannot write {}\n", out);
   return ok ? 0 : 1;
+}
+
+int cmd_compose(const std::vector<std::string_view>& args) {
+  std::vector<std::string> files;
+  std::string out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-o") {
+      if (i + 1 >= args.size()) return usage_error("compose: -o needs a file");
+      out = args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return usage_error(fmt::format("compose: unknown option '{}'", args[i]));
+    } else {
+      files.emplace_back(args[i]);
+    }
+  }
+  if (files.size() < 2 || out.empty()) return usage_error("compose: expected MAIN.wasm PLUG.wasm... -o OUT.wasm");
+  std::vector<shard::ComposeInput> plugs;
+  for (const std::string& f : files) {
+    auto bytes = shard::read_module_file(f);
+    if (!bytes) {
+      const shard::Error& e = bytes.error();
+      fmt::print(stderr, "error: {}\n", e.kind == shard::ErrorKind::Io ? e.to_string() : f + ": " + e.to_string());
+      return 1;
+    }
+    plugs.push_back({f, std::move(*bytes)});
+  }
+  shard::ComposeInput main_component = std::move(plugs.front());
+  plugs.erase(plugs.begin());
+  auto composed = shard::compose_components(main_component, plugs);
+  if (!composed) {
+    fmt::print(stderr, "error: {}\n", composed.error().to_string());
+    return 1;
+  }
+  std::FILE* f = std::fopen(out.c_str(), "wb");
+  size_t n = f ? std::fwrite(composed->data(), 1, composed->size(), f) : 0;
+  if (!f || std::fclose(f) != 0 || n != composed->size()) {
+    fmt::print(stderr, "error: cannot write {}\n", out);
+    return 1;
+  }
+  return 0;
 }
 
 /// "123", "64K", "16M", "4G" → bytes.
@@ -494,5 +538,6 @@ int main(int argc, char** argv) {
   if (cmd == "wast") return cmd_wast(args);
   if (cmd == "validate") return cmd_validate(args);
   if (cmd == "wat2wasm") return cmd_wat2wasm(args);
+  if (cmd == "compose") return cmd_compose(args);
   return usage_error(fmt::format("unknown command '{}'", cmd));
 }
