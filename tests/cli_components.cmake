@@ -46,3 +46,8 @@ component_cli(cli-component-wast wast ${SHARD_COMPONENT_TESTS_DIR}/values/string
 set_tests_properties(cli-component-wast PROPERTIES PASS_REGULAR_EXPRESSION "[0-9]+ passed, 0 failed")
 
 set_tests_properties(${cli_component_tests} PROPERTIES LABELS "cli;component")
+
+# shard compose's output runs in Shard and in jco (an independent implementation)
+add_test(NAME compose-greeter-translator-jco COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/compose/jco_check.sh ${shard_bin})
+set_tests_properties(compose-greeter-translator-jco PROPERTIES LABELS "cli;component;differential" SKIP_RETURN_CODE 77
+                     PASS_REGULAR_EXPRESSION "shard: \"Hola friend, World!\".*Hola friend, World!" TIMEOUT 300)
