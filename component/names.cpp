@@ -71,36 +71,29 @@ bool is_semver(std::string_view s) {
 }
 
 bool parse_interface(std::string_view s, std::string& error) {
-  // interfacename ::= (words ':')+ words ('/' label)+ ('@' version)?   (🪺 allows nesting)
+  // interfacename ::= namespace words projection interfaceversion?  (Explainer.md: Import and
+  // Export Definitions). Nested namespaces and projections are the gated 🪺 form: rejected.
   size_t at = s.find('@');
   if (at != std::string_view::npos) {
     if (!is_semver(s.substr(at + 1))) return error = fmt::format("`{}` is not a valid semver", s.substr(at + 1)), false;
     s = s.substr(0, at);
   }
-  size_t colon = s.rfind(':');
-  size_t slash = s.find('/', colon);
-  if (slash == std::string_view::npos) return error = "expected `/` after package name", false;
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos) return error = "expected `:` after namespace", false;
   std::string_view ns = s.substr(0, colon);
-  size_t start = 0;
-  for (size_t i = 0; i <= ns.size(); ++i) {
-    if (i == ns.size() || ns[i] == ':') {
-      if (!is_words(ns.substr(start, i - start)))
-        return error = fmt::format("`{}` is not in kebab case", ns.substr(start, i - start)), false;
-      start = i + 1;
-    }
-  }
-  std::string_view pkg = s.substr(colon + 1, slash - colon - 1);
+  if (!is_words(ns)) return error = fmt::format("`{}` is not in kebab case", ns), false;
+  size_t slash = s.find('/', colon + 1);
+  std::string_view pkg = s.substr(colon + 1, slash == std::string_view::npos ? std::string_view::npos : slash - colon - 1);
+  if (pkg.find(':') != std::string_view::npos) return error = "expected `/` after package name", false;
   if (!is_words(pkg)) return error = fmt::format("`{}` is not in kebab case", pkg), false;
+  if (slash == std::string_view::npos) return error = "expected `/` after package name", false;
   std::string_view rest = s.substr(slash + 1);
-  start = 0;
-  for (size_t i = 0; i <= rest.size(); ++i) {
-    if (i == rest.size() || rest[i] == '/') {
-      std::string_view l = rest.substr(start, i - start);
-      if (l.empty()) return error = "empty identifier segment", false;
-      if (!is_label(l)) return error = fmt::format("`{}` is not in kebab case", l), false;
-      start = i + 1;
-    }
-  }
+  size_t next = rest.find('/');
+  std::string_view l = rest.substr(0, next);
+  if (l.empty()) return error = "interface name after `/` cannot be empty", false;
+  if (!is_label(l)) return error = fmt::format("`{}` is not in kebab case", l), false;
+  if (next != std::string_view::npos)
+    return error = fmt::format("trailing characters found: `{}`", rest.substr(next)), false;
   return true;
 }
 
@@ -162,8 +155,7 @@ bool parse_extern_name(std::string_view s, ParsedName& out, std::string& error) 
     }
     return error = fmt::format("`{}` is not a valid extern name", s), false;
   }
-  if (s.find(':') != std::string_view::npos || s.find('/') != std::string_view::npos ||
-      s.find('@') != std::string_view::npos) {
+  if (s.find(':') != std::string_view::npos) {  // only an interfacename has a namespace
     out.kind = ParsedName::Interface;
     return parse_interface(s, error);
   }

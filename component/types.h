@@ -16,12 +16,15 @@
 namespace shard::component::detail {
 
 using TypeId = uint32_t;
+inline constexpr TypeId kNoType = UINT32_MAX;  ///< no type (TypeNode::alias_of, VT::id of a bare primitive)
 
-/// A resolved valtype: a primitive, or a defined value type in the arena.
+/// A resolved valtype: a primitive, or a defined value type in the arena. A primitive named
+/// through a defined type (`(type $t u64)`, WIT `type instant = u64`) is the primitive itself
+/// for type checking; `id` then still says which defined type named it (for printing).
 struct VT {
   bool prim = true;
   PrimType p = PrimType::Bool;
-  TypeId id = 0;
+  TypeId id = kNoType;  ///< !prim: the defined type; prim: the defined type it came through, or kNoType
 };
 
 /// A core extern type with function types resolved.
@@ -79,9 +82,20 @@ struct TypeNode {
   // Resource
   shard::ValType rep = shard::ValType::I32;
   uint32_t owner = UINT32_MAX;  ///< the component scope that defined it (resource.new/rep), or none
+  /// Resource: when this node is a further name for an existing resource (a type export, an
+  /// `(eq i)` import or export), that resource. Two resource nodes denote the same resource
+  /// iff their identities (resource_identity) are equal; names (external visibility,
+  /// `[method]` annotations) go by the node itself.
+  TypeId alias_of = kNoType;
 
   bool has_resource = false;  ///< transitively refers to a resource type
   bool has_borrow = false;    ///< transitively contains a borrow handle
 };
+
+/// The identity of a resource node: the resource it is another name for, or itself.
+inline TypeId resource_identity(const std::vector<TypeNode>& arena, TypeId id) {
+  const TypeNode& n = arena[id];
+  return n.kind == TypeDef::Resource && n.alias_of != kNoType ? n.alias_of : id;
+}
 
 }  // namespace shard::component::detail

@@ -1,11 +1,13 @@
 // Component validation: Binary.md's "Validation ..." notes, Explainer.md (Index Spaces, Alias
-// Definitions, Type Checking, Import and Export Definitions) and CanonicalABI.md (Canonical
-// Definitions, Flattening).
+// Definitions, Type Checking, Import and Export Definitions, External Visibility of Types) and
+// CanonicalABI.md (Canonical Definitions, Flattening).
 //
 // The definitions of each component are replayed in binary order, growing one Scope's 13 index
 // spaces as they go (Binary.md: "index spaces ... are built incrementally as each definition
 // is validated"). Component and instance types open a scope of their own, with empty index
-// spaces, so `alias outer` can count scopes outward.
+// spaces, so `alias outer` can count scopes outward. Types are resolved into one arena of
+// index-free TypeNodes (types.h); component_type_info (typeinfo.h) hands out the arena with
+// the top-level imports and exports.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 
 #include "component/component.h"
 #include "component/names.h"
+#include "component/typeinfo.h"
 #include "component/types.h"
 #include "valid/validator.h"
 
@@ -25,6 +28,7 @@ using namespace detail;
 constexpr size_t kMaxFlatParams = 16;   // CanonicalABI.md: Flattening
 constexpr size_t kMaxFlatResults = 1;
 constexpr size_t kMaxTypeNodes = 1'000'000;  // hostile type explosion guard
+constexpr int kMaxNesting = 1000;            // recursion bound for walks over type trees
 
 struct CoreTypeEntry {
   bool is_module = false;
@@ -50,17 +54,33 @@ struct Scope {
   std::vector<TypeId> funcs, types, components, instances;
   NameSet import_names, export_names;
   std::vector<std::pair<std::string, Entity>> imports, exports;
-  std::unordered_map<std::string, TypeId> resource_names;  ///< label -> resource, for [method] etc.
-  std::unordered_set<TypeId> named_resources;              ///< imported or exported resources
+  /// label -> resource, for [constructor]/[method]/[static] names; imports and exports are
+  /// separate namespaces (Binary.md: "a preceding resource import or export, respectively").
+  std::unordered_map<std::string, TypeId> import_resource_names, export_resource_names;
+  /// Types with an externally-visible name: introduced by an import (or export) of this scope
+  /// (Explainer.md: External Visibility of Types).
+  std::unordered_set<TypeId> named_imports, named_exports;
   std::vector<TypeId> imported_resources, generated_resources;
+};
+
+/// The components of the resolved type of a top-level component, handed out by
+/// Validator::run when asked (component_type_info).
+struct TopLevel {
+  std::vector<TypeNode> arena;
+  std::vector<std::pair<std::string, Entity>> imports, exports;
 };
 
 class Validator {
  public:
-  Result<void> run(const Component& c) {
+  Result<void> run(const Component& c, TopLevel* out = nullptr) {
     Scope s;
     component(c, s);
     if (err_) return std::move(*err_);
+    if (out) {
+      out->imports = std::move(s.imports);
+      out->exports = std::move(s.exports);
+      out->arena = std::move(arena_);
+    }
     return {};
   }
 
@@ -82,6 +102,31 @@ class Validator {
     return static_cast<TypeId>(arena_.size() - 1);
   }
   const TypeNode& node(TypeId id) const { return arena_[id]; }
+  TypeId root(TypeId id) const { return resource_identity(arena_, id); }
+
+  /// A fresh abstract resource (Explainer.md: Type Checking — `(sub resource)` imports and
+  /// exports, and each instantiation's copy of a component's own resources).
+  TypeId new_resource() {
+    TypeNode n;
+    n.kind = TypeDef::Resource;
+    n.has_resource = true;
+    return add(std::move(n));
+  }
+
+  /// A new type index for an existing type: Binary.md's `(eq i)` bound ("effectively an alias
+  /// to type i") and "all exports introduce a new index that aliases the exported definition".
+  /// It denotes the same type (a resource keeps its identity, a value type is structurally
+  /// equal) but is a name of its own: external visibility and `[method]`-style annotations go
+  /// by this node (Explainer.md: External Visibility of Types — "only the *new* typeidx
+  /// introduced by the export" is named). Function, component and instance types need no name.
+  TypeId make_alias(TypeId t) {
+    TypeNode n = node(t);  // a copy: add() may reallocate the arena
+    if (n.kind == TypeDef::Resource) {
+      n.alias_of = root(t);
+      return add(std::move(n));
+    }
+    return n.kind == TypeDef::DefVal ? add(std::move(n)) : t;
+  }
   bool vt_has_resource(const VT& v) const { return !v.prim && node(v.id).has_resource; }
   bool vt_has_borrow(const VT& v) const { return !v.prim && node(v.id).has_borrow; }
   void finish_flags(TypeNode& n) {
@@ -219,6 +264,14 @@ class Validator {
       return;
     }
     auto t = std::make_shared<CoreModuleType>();
+    // Binary.md: core:moduletype — a module's type has one import declarator per two-level
+    // name (duplicates are rejected there), so a module importing one name twice has no type.
+    std::vector<std::pair<std::string_view, std::string_view>> names;
+    names.reserve(wm->imports.size());
+    for (auto& im : wm->imports) names.emplace_back(im.module, im.name);
+    std::sort(names.begin(), names.end());
+    if (auto d = std::adjacent_find(names.begin(), names.end()); d != names.end())
+      return void(fail(m.offset, fmt::format("duplicate import name `{}:{}`", d->first, d->second)));
     for (auto& im : wm->imports) {
       CoreExtern x;
       x.kind = im.kind;
@@ -338,6 +391,16 @@ class Validator {
     out.table = in.table;
     out.memory = in.memory;
     out.global = in.global;
+    // core valid/types.rst: Limits, Memory Types (a module type's externtypes are core ones)
+    auto limits_ok = [&](const Limits& l, uint64_t bound, const char* what) {
+      if (l.min > bound || (l.max && *l.max > bound))
+        return fail(off, fmt::format("{} size must be at most {} {}", what, bound,
+                                     in.kind == shard::ExternKind::Memory ? "pages (4GiB)" : "elements"));
+      if (l.max && l.min > *l.max) return fail(off, "size minimum must not be greater than maximum");
+      return true;
+    };
+    if (in.kind == shard::ExternKind::Memory) return limits_ok(in.memory.limits, 65536, "memory");
+    if (in.kind == shard::ExternKind::Table) return limits_ok(in.table.limits, UINT32_MAX, "table");
     if (in.kind != shard::ExternKind::Func) return true;
     if (in.func_type >= s.core_types.size())
       return fail(off, fmt::format("unknown core type {}: type index out of bounds", in.func_type));
@@ -409,7 +472,7 @@ class Validator {
 
   // ---- component types (Binary.md: Type Definitions) -------------------------------------
   std::optional<VT> valtype(const ValType& v, size_t off) {
-    if (v.is_prim) return VT{true, v.prim, 0};
+    if (v.is_prim) return VT{true, v.prim, kNoType};
     if (v.index >= cur().types.size()) {
       fail(off, fmt::format("unknown type {}: type index out of bounds", v.index));
       return std::nullopt;
@@ -420,7 +483,7 @@ class Validator {
       return std::nullopt;
     }
     // a primitive behind an index is the primitive itself (structural equality)
-    if (node(id).dv == DefValKind::Prim) return VT{true, node(id).prim, 0};
+    if (node(id).dv == DefValKind::Prim) return VT{true, node(id).prim, id};
     return VT{false, PrimType::Bool, id};
   }
 
@@ -569,7 +632,7 @@ class Validator {
           // Binary.md: export aliases only alias instance and type; outer only core type and type
           if (a.kind == Alias::CoreExport ||
               (a.kind == Alias::Export && a.sort != Sort::Instance && a.sort != Sort::Type) ||
-              (a.kind == Alias::Outer && a.sort != Sort::CoreType && a.sort != Sort::Type)) {
+              (a.kind == Alias::Outer && outer_alias_sort(a.sort) && a.sort != Sort::CoreType && a.sort != Sort::Type)) {
             fail(a.offset, "alias declarators may only refer to types or instances");
             break;
           }
@@ -612,19 +675,23 @@ class Validator {
         return Entity{ExternKind::CoreModule, 0, s.core_types[et.index].module};
       case ExternKind::Func: return want(TypeDef::Func, "a function type");
       case ExternKind::Component: return want(TypeDef::Component, "a component type");
-      case ExternKind::Instance: return want(TypeDef::Instance, "an instance type");
+      case ExternKind::Instance: {
+        auto e = want(TypeDef::Instance, "an instance type");
+        // Explainer.md: Type Checking — the `(sub resource)` exports of an instance type are
+        // existentials: every import or export of the type gets resources of its own, so two
+        // imports of one instance type never share them.
+        if (e) e->type = freshen(e->type, is_import ? s.imported_resources : s.generated_resources);
+        return e;
+      }
       case ExternKind::Value: return fail(off, "value imports and exports not supported yet", ErrorKind::Unsupported), std::nullopt;
       case ExternKind::Type: {
         if (et.bound_eq) {
           if (et.index >= s.types.size())
             return fail(off, fmt::format("unknown type {}: type index out of bounds", et.index)), std::nullopt;
-          return Entity{ExternKind::Type, s.types[et.index], nullptr};
+          return Entity{ExternKind::Type, make_alias(s.types[et.index]), nullptr};
         }
         // (sub resource): a fresh abstract resource type (Explainer.md: Type Checking)
-        TypeNode n;
-        n.kind = TypeDef::Resource;
-        n.has_resource = true;
-        TypeId id = add(std::move(n));
+        TypeId id = new_resource();
         (is_import ? s.imported_resources : s.generated_resources).push_back(id);
         return Entity{ExternKind::Type, id, nullptr};
       }
@@ -633,15 +700,18 @@ class Validator {
   }
 
   // ---- names (Explainer.md: Import and Export Definitions) -------------------------------
-  bool check_name(const ExternName& n, const Entity& e, bool is_import, size_t off) {
-    Scope& s = cur();
+  /// Checks one import/export name of a component, component type, instance type or
+  /// bag-of-exports instance: its syntax, uniqueness in `names`, attributes, and for
+  /// [constructor]/[method]/[static] the resource it names in `resources` (that scope's
+  /// imports or exports). Registers plain-named resources in `resources`.
+  bool check_name(const ExternName& n, const Entity& e, bool is_import, NameSet& names,
+                  std::unordered_map<std::string, TypeId>& resources, size_t off) {
     const char* what = is_import ? "import" : "export";
     ParsedName p;
     std::string why;
     if (!parse_extern_name(n.name, p, why))
       return fail(off, fmt::format("{} name `{}` is not a valid extern name: {}", what, n.name, why));
-    NameSet& set = is_import ? s.import_names : s.export_names;
-    auto [it, fresh] = set.seen.emplace(canonical_name(n.name), n.name);
+    auto [it, fresh] = names.seen.emplace(canonical_name(n.name), n.name);
     if (!fresh) return fail(off, fmt::format("{} name `{}` conflicts with previous name `{}`", what, n.name, it->second));
     // 🏷️/🔗 attributes
     if (n.duplicate_attribute) return fail(off, "duplicate attribute on import/export name");
@@ -654,73 +724,149 @@ class Validator {
     }
     if (p.kind == ParsedName::Label || p.kind == ParsedName::Interface) {
       if (e.kind == ExternKind::Type && node(e.type).kind == TypeDef::Resource && p.kind == ParsedName::Label)
-        s.resource_names[n.name] = e.type;
+        resources[n.name] = e.type;
       return true;
     }
-    // [constructor]/[method]/[static]: a func on a preceding resource of this scope
+    // Binary.md: [constructor]/[method]/[static] name a func on a preceding resource import
+    // (or export) of the same scope, labelled like the annotation's first label; the handle
+    // types must use that very type index.
     if (e.kind != ExternKind::Func) return fail(off, fmt::format("`{}` is not a func", n.name));
-    auto r = s.resource_names.find(p.resource);
-    if (r == s.resource_names.end())
-      return fail(off, fmt::format("resource used in function does not have a name in this context: `{}`", p.resource));
     const TypeNode& ft = node(e.type);
-    auto is_handle = [&](const std::optional<VT>& v, DefValKind k) {
-      return v && !v->prim && node(v->id).kind == TypeDef::DefVal && node(v->id).dv == k && node(v->id).resource == r->second;
+    auto handle = [&](const std::optional<VT>& v, DefValKind k) -> std::optional<TypeId> {
+      if (!v || v->prim || node(v->id).kind != TypeDef::DefVal || node(v->id).dv != k) return std::nullopt;
+      return node(v->id).resource;
     };
+    std::optional<TypeId> used;
     if (p.kind == ParsedName::Constructor) {
-      bool good = is_handle(ft.result, DefValKind::Own);
-      if (!good && ft.result && !ft.result->prim && node(ft.result->id).dv == DefValKind::Result)
-        good = is_handle(node(ft.result->id).elem, DefValKind::Own);
-      if (!good) return fail(off, "function should return `(own $T)` or `(result (own $T))`");
+      if (!ft.result) return fail(off, "function should return one value");
+      used = handle(ft.result, DefValKind::Own);
+      if (!used && !ft.result->prim && node(ft.result->id).dv == DefValKind::Result)
+        used = handle(node(ft.result->id).elem, DefValKind::Own);
+      if (!used) return fail(off, "function should return `(own $T)` or `(result (own $T))`");
     } else if (p.kind == ParsedName::Method) {
-      if (ft.params.empty() || ft.params[0].first != "self" ||
-          !is_handle(std::optional<VT>(ft.params[0].second), DefValKind::Borrow))
-        return fail(off, fmt::format("function does not match expected resource name `{}`", p.resource));
+      if (ft.params.empty()) return fail(off, "function should have at least one argument");
+      if (ft.params[0].first != "self") return fail(off, "function should have a first argument called `self`");
+      used = handle(std::optional<VT>(ft.params[0].second), DefValKind::Borrow);
+      if (!used) return fail(off, "function should take a first argument of `(borrow $T)`");
+    } else {
+      if (!resources.count(p.resource))
+        return fail(off, fmt::format("static resource name is not known in this context: `{}`", p.resource));
+      return true;
     }
-    return true;
+    auto r = resources.find(p.resource);
+    if (r != resources.end() && r->second == *used) return true;
+    for (auto& [label, id] : resources)
+      if (id == *used) return fail(off, fmt::format("function does not match expected resource name `{}`", label));
+    return fail(off, fmt::format("resource used in function does not have a name in this context (`{}`)", n.name));
   }
 
-  /// Binary.md: all resource types transitively used in an import/export's type must be
-  /// introduced by a preceding import or export (Explainer.md: External Visibility of Types).
-  bool resources_named(TypeId id, std::unordered_set<TypeId>& seen) {
-    if (!seen.insert(id).second) return true;
-    const TypeNode& n = node(id);
-    if (!n.has_resource) return true;
-    if (n.kind == TypeDef::Resource) {
-      // named here, or (for a component/instance type) in an enclosing scope it aliases from
-      for (size_t i = stack_.size(); i-- > 0;) {
-        if (stack_[i]->named_resources.count(id)) return true;
-        if (!stack_[i]->is_type) break;
+  // ---- external visibility (Explainer.md: External Visibility of Types) ------------------
+  // Every resource, record, variant, enum and flags type used in the type of an import or
+  // export must have an externally-visible name: a type index introduced by a preceding
+  // import (for imports) or import or export (for exports) of the same scope, or a type
+  // exported by the instance being imported or exported itself. Other value types are
+  // structural and are looked through. Binary.md: "Validation requires that all resource
+  // types transitively used in the type of an export are introduced by a preceding
+  // `importdecl` or `exportdecl`." The walks use explicit stacks: type trees may be deep.
+  struct Visibility {
+    bool is_import = false;
+    std::unordered_set<TypeId> local;  ///< types exported by the instance being checked
+    std::unordered_set<TypeId> seen;   ///< types already checked or queued
+  };
+
+  bool named(TypeId id, const Visibility& v) const {
+    if (v.local.count(id)) return true;
+    // Types aliased into a component or instance type from its enclosing scopes keep the
+    // names they have there; a nested component definition starts afresh.
+    for (size_t i = stack_.size(); i-- > 0;) {
+      const Scope& s = *stack_[i];
+      if (s.named_imports.count(id)) return true;
+      if ((!v.is_import || i + 1 < stack_.size()) && s.named_exports.count(id)) return true;
+      if (!s.is_type) break;
+    }
+    return false;
+  }
+
+  /// The instance types reachable from `id` through instance exports, `id` included.
+  std::vector<TypeId> instances_in(TypeId id) {
+    std::vector<TypeId> out, work{id};
+    std::unordered_set<TypeId> seen{id};
+    while (!work.empty()) {
+      TypeId t = work.back();
+      work.pop_back();
+      if (node(t).kind != TypeDef::Instance) continue;
+      out.push_back(t);
+      for (auto& [name, e] : node(t).exports)
+        if (e.kind == ExternKind::Instance && seen.insert(e.type).second) work.push_back(e.type);
+    }
+    return out;
+  }
+
+  /// Whether the types `e`'s type is made of are visible. The type itself needs no name: it
+  /// is the one being named (a type import/export), or not a nameable kind. An instance type
+  /// is checked here, where it is imported or exported, with the types it exports itself
+  /// counted as named; component types were checked in their own scope.
+  bool visible(const Entity& e, bool is_import) {
+    if (e.kind == ExternKind::CoreModule || e.kind == ExternKind::Component) return true;
+    Visibility v;
+    v.is_import = is_import;
+    std::vector<TypeId> work{e.type};  // types whose parts must be visible
+    for (TypeId inst : instances_in(e.type))
+      for (auto& [name, x] : node(inst).exports) {
+        if (x.kind == ExternKind::Type) v.local.insert(x.type);
+        if (x.kind == ExternKind::Func || x.kind == ExternKind::Type) work.push_back(x.type);
       }
-      return false;
+    // a type used by the one being walked: named, or structural and walked in turn
+    auto use = [&](TypeId t) {
+      if (named(t, v) || !v.seen.insert(t).second) return true;
+      const TypeNode& u = node(t);
+      if (u.kind == TypeDef::Resource) return false;
+      if (u.kind == TypeDef::DefVal && (u.dv == DefValKind::Record || u.dv == DefValKind::Variant ||
+                                        u.dv == DefValKind::Enum || u.dv == DefValKind::Flags))
+        return false;
+      work.push_back(t);
+      return true;
+    };
+    auto use_vt = [&](const std::optional<VT>& t) { return !t || t->prim || use(t->id); };
+    while (!work.empty()) {
+      const TypeNode& n = node(work.back());
+      work.pop_back();
+      bool ok = true;
+      if (n.kind == TypeDef::Func) {
+        for (auto& p : n.params) ok = ok && use_vt(p.second);
+        ok = ok && use_vt(n.result);
+      } else if (n.kind == TypeDef::DefVal) {
+        if (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow) ok = use(n.resource);
+        for (auto& c : n.cases) ok = ok && use_vt(c.second);
+        for (auto& t : n.types) ok = ok && use_vt(t);
+        ok = ok && use_vt(n.elem) && use_vt(n.err);
+      }
+      if (!ok) return false;
     }
-    auto vt = [&](const std::optional<VT>& v) { return !v || v->prim || resources_named(v->id, seen); };
-    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow))
-      return resources_named(n.resource, seen);
-    for (auto& c : n.cases) if (!vt(c.second)) return false;
-    for (auto& t : n.types) if (!vt(t)) return false;
-    if (!vt(n.elem) || !vt(n.err) || !vt(n.result)) return false;
-    for (auto& p : n.params) if (!vt(p.second)) return false;
-    // component/instance types carry their own resources, bound inside them
     return true;
   }
 
-  /// Resources exported through an imported/exported instance are named by it too.
-  void mark_named(const Entity& e, int depth) {
-    if (depth > 100) return;
-    if (e.kind == ExternKind::Type && node(e.type).kind == TypeDef::Resource) cur().named_resources.insert(e.type);
-    if (e.kind == ExternKind::Instance)
-      for (auto& [n, x] : node(e.type).exports) mark_named(x, depth + 1);
+  /// After an import/export: the types it introduces are named in this scope.
+  void name_types(const Entity& e, std::unordered_set<TypeId>& set) {
+    if (e.kind == ExternKind::Type) set.insert(e.type);
+    if (e.kind != ExternKind::Instance) return;
+    for (TypeId inst : instances_in(e.type))
+      for (auto& [name, x] : node(inst).exports)
+        if (x.kind == ExternKind::Type) set.insert(x.type);
   }
 
   void record_extern(const ExternName& name, const Entity& e, bool is_import, size_t off) {
     Scope& s = cur();
-    if (!check_name(name, e, is_import, off)) return;
-    mark_named(e, 0);
-    if (e.kind != ExternKind::CoreModule) {
-      std::unordered_set<TypeId> seen;
-      if (!resources_named(e.type, seen))
-        return void(fail(off, fmt::format("{} not valid to be used as {}", to_string(e.kind), is_import ? "import" : "export")));
-    }
+    if (!check_name(name, e, is_import, is_import ? s.import_names : s.export_names,
+                    is_import ? s.import_resource_names : s.export_resource_names, off))
+      return;
+    // Instance types defer the visibility check to where they are imported or exported;
+    // component types check their own imports and exports here.
+    if (!s.is_instance_type && !visible(e, is_import))
+      return void(fail(off, fmt::format("{} not valid to be used as {}: it uses a resource, record, variant, enum "
+                                        "or flags type without an externally-visible name",
+                                        to_string(e.kind), is_import ? "import" : "export")));
+    name_types(e, is_import ? s.named_imports : s.named_exports);
     (is_import ? s.imports : s.exports).emplace_back(name.name, e);
   }
 
@@ -746,25 +892,44 @@ class Validator {
       if (!ascribed) return;
       std::string why;
       Subst none;
+      Bind bind;
       // an ascribed (sub resource) hides the exported resource behind a fresh abstract type
       if (ascribed->kind == ExternKind::Type && !ex.type->bound_eq) {
         if (e->kind != ExternKind::Type || node(e->type).kind != TypeDef::Resource)
           return void(fail(ex.name.offset, "ascribed type of export is not compatible with item's type"));
-      } else if (!subtype(*e, *ascribed, none, why)) {
+      } else if (!subtype(*e, *ascribed, none, why, bind)) {
         return void(fail(ex.name.offset, fmt::format("ascribed type of export is not compatible with item's type: {}", why)));
       }
       e = ascribed;
+    } else if (e->kind == ExternKind::Type) {
+      e->type = make_alias(e->type);  // the export's own, named, type index
     }
     record_extern(ex.name, *e, false, ex.name.offset);
     if (ok()) push_entity(*e);
   }
 
   // ---- type checking (Explainer.md: Type Checking) ---------------------------------------
-  using Subst = std::unordered_map<TypeId, TypeId>;
+  /// Type variables bound during matching and instantiation: abstract resources (by their
+  /// identity) and, for `instantiate`, the component's type imports (Binary.md: "the actual
+  /// type supplied is immediately substituted for all uses of the import").
+  struct Subst {
+    std::unordered_map<TypeId, TypeId> bound;
+    std::unordered_map<TypeId, TypeId> memo;  ///< substitute()'s results under `bound`
+    bool defined = false;                     ///< some value type is bound (not only resources)
+    void bind(TypeId from, TypeId to) {
+      bound[from] = to;
+      memo.clear();
+    }
+    bool has(TypeId id) const { return bound.count(id) != 0; }
+  };
+  /// Abstract resources a subtype check may bind (the existentials of the expected type, the
+  /// universals of the actual component's imports), by identity.
+  using Bind = std::unordered_set<TypeId>;
 
   TypeId resolve(TypeId id, const Subst& m) const {
-    auto it = m.find(id);
-    return it == m.end() ? id : it->second;
+    id = root(id);
+    auto it = m.bound.find(id);
+    return it == m.bound.end() ? id : it->second;
   }
 
   bool vt_eq(const std::optional<VT>& a, const std::optional<VT>& b, Subst& m, std::string& why) {
@@ -808,7 +973,8 @@ class Validator {
       case TypeDef::Instance: {
         Entity ea{x.kind == TypeDef::Component ? ExternKind::Component : ExternKind::Instance, a, nullptr};
         Entity eb{ea.kind, b, nullptr};
-        return subtype(ea, eb, m, why) && subtype(eb, ea, m, why);
+        Bind b1, b2;
+        return subtype(ea, eb, m, why, b1) && subtype(eb, ea, m, why, b2);
       }
       case TypeDef::DefVal: break;
     }
@@ -867,8 +1033,9 @@ class Validator {
   }
 
   /// a <: b (Explainer.md: Type Checking): instance/component/module types by names,
-  /// exporting more and importing less; everything else by equality.
-  bool subtype(const Entity& a, const Entity& b, Subst& m, std::string& why) {
+  /// exporting more and importing less; everything else by equality. Abstract resources of b
+  /// in `bind` are bound to a's on first use (the elimination rule of existential types).
+  bool subtype(const Entity& a, const Entity& b, Subst& m, std::string& why, Bind& bind) {
     if (a.kind != b.kind) return why = fmt::format("expected {}, found {}", to_string(b.kind), to_string(a.kind)), false;
     switch (a.kind) {
       case ExternKind::CoreModule: {
@@ -890,44 +1057,34 @@ class Validator {
         }
         return true;
       }
-      case ExternKind::Func:
       case ExternKind::Type: {
-        if (a.kind == ExternKind::Type) {
-          bool ra = node(resolve(a.type, m)).kind == TypeDef::Resource;
-          bool rb = node(resolve(b.type, m)).kind == TypeDef::Resource;
-          if (ra != rb) return why = rb ? "expected resource, found defined type" : "expected defined type, found resource", false;
+        TypeId ra = resolve(a.type, m), rb = resolve(b.type, m);
+        bool res_a = node(ra).kind == TypeDef::Resource, res_b = node(rb).kind == TypeDef::Resource;
+        if (res_a != res_b) return why = res_b ? "expected resource, found defined type" : "expected defined type, found resource", false;
+        if (res_b && bind.count(rb) && !m.has(rb)) {
+          m.bind(rb, ra);
+          return true;
         }
         return type_eq(a.type, b.type, m, why);
       }
+      case ExternKind::Func: return type_eq(a.type, b.type, m, why);
       case ExternKind::Instance:
       case ExternKind::Component: {
         const TypeNode& x = node(a.type);
         const TypeNode& y = node(b.type);
-        // the actual component's abstract type imports are bound to the expected ones first
+        bind.insert(y.fresh_on_instantiate.begin(), y.fresh_on_instantiate.end());
+        bind.insert(x.imported_resources.begin(), x.imported_resources.end());
+        // imports first: the actual component's abstract type imports are bound to the
+        // expected ones before its exports (which may use them) are compared
         for (auto& [name, e] : x.imports) {
           const Entity* want = find(y.imports, name);
-          if (want && e.kind == ExternKind::Type && want->kind == ExternKind::Type && !m.count(e.type) &&
-              node(e.type).kind == TypeDef::Resource && node(resolve(want->type, m)).kind == TypeDef::Resource &&
-              std::count(x.imported_resources.begin(), x.imported_resources.end(), e.type))
-            m[e.type] = resolve(want->type, m);
+          if (!want) return why = fmt::format("missing expected import `{}`", name), false;
+          if (!subtype(*want, e, m, why, bind)) return why = fmt::format("type mismatch in import `{}`: {}", name, why), false;
         }
         for (auto& [name, e] : y.exports) {
           const Entity* have = find(x.exports, name);
           if (!have) return why = fmt::format("missing expected export `{}`", name), false;
-          // an abstract resource exported by the expected type is bound to the actual one
-          // (Explainer.md: Type Checking, the elimination rule of existential types)
-          if (e.kind == ExternKind::Type && have->kind == ExternKind::Type && !m.count(e.type) &&
-              node(e.type).kind == TypeDef::Resource && node(resolve(have->type, m)).kind == TypeDef::Resource &&
-              std::count(y.fresh_on_instantiate.begin(), y.fresh_on_instantiate.end(), e.type)) {
-            m[e.type] = resolve(have->type, m);
-            continue;
-          }
-          if (!subtype(*have, e, m, why)) return why = fmt::format("type mismatch in export `{}`: {}", name, why), false;
-        }
-        for (auto& [name, e] : x.imports) {
-          const Entity* want = find(y.imports, name);
-          if (!want) return why = fmt::format("missing expected import `{}`", name), false;
-          if (!subtype(*want, e, m, why)) return why = fmt::format("type mismatch in import `{}`: {}", name, why), false;
+          if (!subtype(*have, e, m, why, bind)) return why = fmt::format("type mismatch in export `{}`: {}", name, why), false;
         }
         return true;
       }
@@ -936,29 +1093,60 @@ class Validator {
     return true;
   }
 
-  /// Copies type `id` with the resources in `m` replaced; returns `id` when nothing changes.
+  /// Copies type `id` with the variables bound in `m` replaced; returns `id` when nothing
+  /// changes. Results are shared through `m.memo`, so every use of a type gets one copy.
   TypeId substitute(TypeId id, Subst& m, int depth = 0) {
-    auto it = m.find(id);
-    if (it != m.end()) return it->second;
-    if (!node(id).has_resource || node(id).kind == TypeDef::Resource || depth > 100 || !ok()) return id;
-    TypeNode n = node(id);
+    if (node(id).kind == TypeDef::Resource) return m.has(root(id)) ? resolve(id, m) : id;
+    if (auto it = m.bound.find(id); it != m.bound.end()) return it->second;
+    if (!(node(id).has_resource || m.defined) || depth > 100 || !ok()) return id;
+    if (auto it = m.memo.find(id); it != m.memo.end()) return it->second;
+    TypeNode n = node(id);  // a copy: add() may reallocate the arena
+    bool changed = false;
+    auto sub = [&](TypeId& t) {
+      TypeId r = substitute(t, m, depth + 1);
+      changed |= r != t;
+      t = r;
+    };
     auto sv = [&](std::optional<VT>& v) {
-      if (v && !v->prim) v->id = substitute(v->id, m, depth + 1);
+      if (v && !v->prim) sub(v->id);
     };
     for (auto& c : n.cases) sv(c.second);
-    for (auto& t : n.types) if (!t.prim) t.id = substitute(t.id, m, depth + 1);
+    for (auto& t : n.types)
+      if (!t.prim) sub(t.id);
     sv(n.elem);
     sv(n.err);
     sv(n.result);
-    for (auto& p : n.params) if (!p.second.prim) p.second.id = substitute(p.second.id, m, depth + 1);
-    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow))
-      n.resource = substitute(n.resource, m, depth + 1);
+    for (auto& p : n.params)
+      if (!p.second.prim) sub(p.second.id);
+    if (n.kind == TypeDef::DefVal && (n.dv == DefValKind::Own || n.dv == DefValKind::Borrow)) sub(n.resource);
     for (auto* list : {&n.imports, &n.exports})
       for (auto& [name, e] : *list)
-        if (e.kind != ExternKind::CoreModule) e.type = substitute(e.type, m, depth + 1);
-    TypeId out = add(std::move(n));
-    m[id] = out;
+        if (e.kind != ExternKind::CoreModule) sub(e.type);
+    for (auto* list : {&n.fresh_on_instantiate, &n.imported_resources})
+      for (TypeId& r : *list) r = resolve(r, m);
+    TypeId out = changed ? add(std::move(n)) : id;
+    m.memo[id] = out;
     return out;
+  }
+
+  /// Type `t` with its fresh-per-use resources replaced by new ones, which are appended to
+  /// `into` (the scope's imported or generated resources).
+  TypeId freshen(TypeId t, std::vector<TypeId>& into) {
+    const std::vector<TypeId> fresh = node(t).fresh_on_instantiate;
+    if (fresh.empty()) return t;
+    // The first use may keep the type's own resources: nothing else holds them yet (a type
+    // definition is no entity of any index space), so they are as fresh as new ones.
+    if (freshened_.insert(t).second) {
+      into.insert(into.end(), fresh.begin(), fresh.end());
+      return t;
+    }
+    Subst m;
+    for (TypeId r : fresh) {
+      TypeId f = new_resource();
+      m.bind(r, f);
+      into.push_back(f);
+    }
+    return substitute(t, m);
   }
 
   // ---- instances (Binary.md: Instance Definitions) ---------------------------------------
@@ -976,54 +1164,50 @@ class Validator {
         if (!args.emplace(a.name, *e).second)
           return void(fail(a.offset, fmt::format("instantiation argument `{}` conflicts with previous argument `{}`", a.name, a.name)));
       }
-      // Binary.md: after each type import is supplied via `with`, the supplied type is
-      // substituted for all later uses of the import.
       Subst m;
-      const std::vector<TypeId> imported = node(ct).imported_resources;
-      const std::vector<TypeId> fresh_list = node(ct).fresh_on_instantiate;
-      for (size_t i = 0; i < node(ct).imports.size(); ++i) {
-        auto [name, want] = node(ct).imports[i];
+      Bind bind(node(ct).imported_resources.begin(), node(ct).imported_resources.end());
+      const std::vector<std::pair<std::string, Entity>> imports = node(ct).imports;  // substitute() adds nodes
+      for (auto& [name, want] : imports) {
         auto it = args.find(name);
         if (it == args.end()) return void(fail(off, fmt::format("missing import named `{}`", name)));
-        std::string why;
-        if (want.kind == ExternKind::Type && node(want.type).kind == TypeDef::Resource &&
-            std::count(imported.begin(), imported.end(), want.type)) {
-          if (it->second.kind != ExternKind::Type || node(it->second.type).kind != TypeDef::Resource)
-            return void(fail(off, fmt::format("type mismatch for component instantiation argument `{}`: expected resource", name)));
-          m[want.type] = it->second.type;
-          continue;
-        }
         Entity expected = want;
         if (expected.kind != ExternKind::CoreModule) expected.type = substitute(want.type, m);
         if (!ok()) return;
-        if (!subtype(it->second, expected, m, why))
+        std::string why;
+        if (!subtype(it->second, expected, m, why, bind))
           return void(fail(off, fmt::format("type mismatch for component instantiation argument `{}`: {}", name, why)));
+        // Binary.md: after each type import is supplied via `with`, the supplied type is
+        // substituted for all later uses of the import (resources were bound just above).
+        if (want.kind == ExternKind::Type && node(want.type).kind == TypeDef::DefVal) {
+          m.bind(want.type, it->second.type);
+          m.defined = true;
+        }
       }
-      for (TypeId r : fresh_list) {
-        TypeNode fresh;
-        fresh.kind = TypeDef::Resource;
-        fresh.has_resource = true;
-        TypeId f = add(std::move(fresh));
-        m[r] = f;
+      // Explainer.md: Type Checking — each instantiation makes the component's own resources
+      // anew ("resource types are generative").
+      for (TypeId r : std::vector<TypeId>(node(ct).fresh_on_instantiate)) {
+        TypeId f = new_resource();
+        m.bind(r, f);
         cur().generated_resources.push_back(f);
       }
-      for (size_t i = 0; i < node(ct).exports.size(); ++i) {
-        auto [name, e] = node(ct).exports[i];
+      const std::vector<std::pair<std::string, Entity>> exports = node(ct).exports;
+      for (auto [name, e] : exports) {
         if (e.kind != ExternKind::CoreModule) e.type = substitute(e.type, m);
         result.exports.emplace_back(name, e);
       }
     } else {
+      // a bag of exports: names checked as in an instance type, each type export a new name
       NameSet names;
+      std::unordered_map<std::string, TypeId> resources;
       for (size_t i = 0; i < in.exports.size(); ++i) {
         auto& a = in.exports[i];
         auto e = entity_of(a.item, a.offset);
         if (!e) return;
-        ParsedName p;
-        std::string why;
-        if (!parse_extern_name(a.name, p, why))
-          return void(fail(a.offset, fmt::format("export name `{}` is not a valid extern name: {}", a.name, why)));
-        auto [it, fresh] = names.seen.emplace(canonical_name(a.name), a.name);
-        if (!fresh) return void(fail(a.offset, fmt::format("export name `{}` conflicts with previous name `{}`", a.name, it->second)));
+        if (e->kind == ExternKind::Type) e->type = make_alias(e->type);
+        ExternName plain;
+        plain.name = a.name;
+        const ExternName& en = i < in.export_names.size() ? in.export_names[i] : plain;
+        if (!check_name(en, *e, false, names, resources, a.offset)) return;
         result.exports.emplace_back(a.name, *e);
       }
     }
@@ -1032,6 +1216,11 @@ class Validator {
   }
 
   // ---- aliases (Binary.md: Alias Definitions) --------------------------------------------
+  /// Explainer.md: outeraliassort ::= core module | core type | component | type
+  static bool outer_alias_sort(Sort s) {
+    return s == Sort::CoreModule || s == Sort::CoreType || s == Sort::Component || s == Sort::Type;
+  }
+
   void alias(const Alias& a) {
     Scope& s = cur();
     switch (a.kind) {
@@ -1063,10 +1252,12 @@ class Validator {
         return;
       }
       case Alias::Outer: {
-        // Explainer.md: outeraliassort ::= core module | core type | component | type
-        if (a.sort != Sort::CoreModule && a.sort != Sort::CoreType && a.sort != Sort::Component && a.sort != Sort::Type)
-          return void(fail(a.offset, fmt::format("outer alias of {} is not allowed: may only refer to types, modules or components",
-                                                 to_string(a.sort))));
+        // Binary.md: `(alias outer ct idx (s))  (if s in outeraliassort)` is a condition of the
+        // binary grammar, so another sort makes the alias malformed, not invalid.
+        if (!outer_alias_sort(a.sort))
+          return void(fail(a.offset, fmt::format("invalid sort `{}` for component outer alias kind: outer aliases may "
+                                                 "only refer to core modules, core types, components or types",
+                                                 to_string(a.sort)), ErrorKind::Malformed));
         if (a.count >= stack_.size()) return void(fail(a.offset, "invalid outer alias count"));
         const Scope& target = *stack_[stack_.size() - 1 - a.count];
         if (a.index >= count(target, a.sort))
@@ -1109,7 +1300,7 @@ class Validator {
     }
     const TypeNode& n = node(v.id);
     switch (n.dv) {
-      case DefValKind::Prim: return flatten(VT{true, n.prim, 0}, out, depth + 1);
+      case DefValKind::Prim: return flatten(VT{true, n.prim, kNoType}, out, depth + 1);
       case DefValKind::List: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
       case DefValKind::Record: for (auto& c : n.cases) flatten(*c.second, out, depth + 1); return;
       case DefValKind::Tuple: for (auto& t : n.types) flatten(t, out, depth + 1); return;
@@ -1277,6 +1468,7 @@ class Validator {
   }
 
   std::vector<TypeNode> arena_;
+  std::unordered_set<TypeId> freshened_;  ///< instance types whose first use took their resources
   std::vector<Scope*> stack_;
   uint32_t next_scope_id_ = 0;
   std::optional<Error> err_;
@@ -1287,6 +1479,38 @@ class Validator {
 Result<void> validate_component(const Component& c) {
   Validator v;
   return v.run(c);
+}
+
+namespace {
+
+/// Names every type an import or export (or an instance it imports or exports) introduces.
+void collect_names(const TopLevel& t, ComponentTypeInfo& info, const std::string& path, const std::string& name,
+                   const Entity& e, bool imported, int depth) {
+  if (depth > kMaxNesting) return;
+  if (e.kind == ExternKind::Type) {
+    TypeName n{name, path, imported};
+    info.names.try_emplace(e.type, n);
+    if (t.arena[e.type].kind == TypeDef::Resource) info.names.try_emplace(resource_identity(t.arena, e.type), n);
+  } else if (e.kind == ExternKind::Instance) {
+    std::string inner = path.empty() ? name : path + "#" + name;
+    for (auto& [n, x] : t.arena[e.type].exports) collect_names(t, info, inner, n, x, imported, depth + 1);
+  }
+}
+
+}  // namespace
+
+Result<ComponentTypeInfo> component_type_info(const Component& c) {
+  Validator v;
+  TopLevel t;
+  auto r = v.run(c, &t);
+  if (!r) return std::move(r).error();
+  ComponentTypeInfo info;
+  for (auto& [name, e] : t.imports) collect_names(t, info, "", name, e, true, 0);
+  for (auto& [name, e] : t.exports) collect_names(t, info, "", name, e, false, 0);
+  info.types = std::move(t.arena);
+  info.imports = std::move(t.imports);
+  info.exports = std::move(t.exports);
+  return info;
 }
 
 Result<Component> load_component(std::vector<uint8_t> bytes) {
