@@ -54,6 +54,8 @@ commands:
   compose MAIN PLUG... -o OUT
                             compose components: MAIN's imports that a PLUG exports are wired
                             to it; other imports stay imports of OUT, which exports MAIN's exports
+  inspect FILE              print a component's imports and exports as WIT (a world and the
+                            interfaces it uses), or a core module's with their core types
   help                      this text
   version                   print the version
 
@@ -185,6 +187,71 @@ int cmd_compose(const std::vector<std::string_view>& args) {
     fmt::print(stderr, "error: cannot write {}\n", out);
     return 1;
   }
+  return 0;
+}
+
+int cmd_inspect(const std::vector<std::string_view>& args) {
+  if (args.size() != 1) return usage_error("inspect: expected exactly one FILE");
+  const std::string path(args[0]);
+  auto fail = [&](const shard::Error& e) {
+    fmt::print(stderr, "shard: {}: {}: {}\n", path, shard::to_string(e.kind), e.to_string());
+    return 1;
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(shard::Error(shard::ErrorKind::Io, "cannot read file"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string data = text.str();
+  // A component binary has layer 1 in its preamble (Binary.md: 0d 00 01 00 after the magic);
+  // component text starts with `(component` after whitespace and comments.
+  const bool binary = data.size() >= 4 && data.compare(0, 4, std::string("\0asm", 4)) == 0;
+  bool component = binary && data.size() >= 8 && data[6] == 1 && data[7] == 0;
+  if (!binary) {
+    size_t i = 0;
+    while (i < data.size()) {
+      if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') ++i;
+      else if (data.compare(i, 2, ";;") == 0) i = std::min(data.find('\n', i), data.size());
+      else if (data.compare(i, 2, "(;") == 0) i = data.find(";)", i) == std::string::npos ? data.size() : data.find(";)", i) + 2;
+      else break;
+    }
+    component = data.compare(i, 10, "(component") == 0;
+  }
+  if (component) {
+    auto c = binary ? shard::cm::Component::from_bytes(std::vector<uint8_t>(data.begin(), data.end()))
+                    : shard::cm::Component::from_text(data);
+    if (!c) return fail(c.error());
+    fmt::print("{}", c->wit());
+    return 0;
+  }
+  shard::Engine engine;
+  auto m = binary ? shard::Module::from_binary(engine, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()))
+                  : shard::Module::from_text(engine, data);
+  if (!m) return fail(m.error());
+  // One line per import and export, types in the text format's syntax (text/modules.rst).
+  auto types = [](const std::vector<shard::ValType>& ts) {
+    std::string s;
+    for (shard::ValType t : ts) s += (s.empty() ? "" : " ") + std::string(shard::to_string(t));
+    return s;
+  };
+  auto limits = [](const shard::Limits& l) { return l.max ? fmt::format("{} {}", l.min, *l.max) : fmt::format("{}", l.min); };
+  auto describe = [&](const shard::ExternType& t) {
+    switch (t.kind) {
+      case shard::ExternKind::Func: {
+        std::string s = "func";
+        if (!t.func.params.empty()) s += " (param " + types(t.func.params) + ")";
+        if (!t.func.results.empty()) s += " (result " + types(t.func.results) + ")";
+        return s;
+      }
+      case shard::ExternKind::Table: return fmt::format("table {} {}", limits(t.table.limits), shard::to_string(t.table.elem));
+      case shard::ExternKind::Memory: return "memory " + limits(t.memory.limits);
+      case shard::ExternKind::Global:
+        return t.global.mut ? fmt::format("global (mut {})", shard::to_string(t.global.type))
+                            : fmt::format("global {}", shard::to_string(t.global.type));
+    }
+    return std::string("?");
+  };
+  for (const shard::ImportDesc& im : m->imports()) fmt::print("import \"{}\" \"{}\": {}\n", im.module, im.name, describe(im.type));
+  for (const shard::ExportDesc& ex : m->exports()) fmt::print("export \"{}\": {}\n", ex.name, describe(ex.type));
   return 0;
 }
 
@@ -539,5 +606,6 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return cmd_validate(args);
   if (cmd == "wat2wasm") return cmd_wat2wasm(args);
   if (cmd == "compose") return cmd_compose(args);
+  if (cmd == "inspect") return cmd_inspect(args);
   return usage_error(fmt::format("unknown command '{}'", cmd));
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "component/api/convert.h"
+#include "component/api/inspect.h"
 #include "component/text/component_text.h"
 #include "interp/interp.h"
 
@@ -86,9 +87,18 @@ ItemKind item_kind(component::ExternKind k) {
   }
 }
 
-/// Imports and exports with their types (declared types, resolved by the validator).
+/// Imports and exports with their types (declared types, resolved by the validator), and
+/// the component as WIT (inspect.cpp).
 void describe(Component::Impl& impl) {
   const component::Component& c = impl.loaded->component;
+  if (auto info = component::component_type_info(c)) {
+    detail::Description d = detail::describe(*info);
+    impl.imports = std::move(d.imports);
+    impl.exports = std::move(d.exports);
+    impl.wit = std::move(d.wit);
+    return;
+  }
+  // Unreachable for a loaded (validated) component; names and kinds are still known.
   for (const Import& im : c.imports) impl.imports.push_back({im.name.name, item_kind(im.type.kind), {}, {}, {}});
   for (const Export& ex : c.exports) {
     const component::ExternKind k = ex.item.sort == Sort::Func ? component::ExternKind::Func
