@@ -51,3 +51,22 @@ set_tests_properties(${cli_component_tests} PROPERTIES LABELS "cli;component")
 add_test(NAME compose-greeter-translator-jco COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/compose/jco_check.sh ${shard_bin})
 set_tests_properties(compose-greeter-translator-jco PROPERTIES LABELS "cli;component;differential" SKIP_RETURN_CODE 77
                      PASS_REGULAR_EXPRESSION "shard: \"Hola friend, World!\".*Hola friend, World!" TIMEOUT 300)
+
+# shard inspect: a component as WIT, a core module's imports and exports; errors. (`;` is
+# written [;] in the regexes: CMake splits property values on it.)
+set(inspect_run sh ${CMAKE_CURRENT_SOURCE_DIR}/compose/exit_status.sh ${shard_bin} inspect)
+add_test(NAME cli-inspect-component COMMAND ${inspect_run} ${gt}/greeter.wasm)
+set_tests_properties(cli-inspect-component PROPERTIES PASS_REGULAR_EXPRESSION
+  "^package root:component[;]\n\nworld root {\n  import cyber:demo/translator[;]\n\n  export greet: func\\(name: string\\) -> string[;]\n}\n\npackage cyber:demo {\n  interface translator {\n    translate: func\\(text: string, lang: string\\) -> string[;]\n  }\n}\nexit=0\n$")
+add_test(NAME cli-inspect-module COMMAND ${inspect_run} ${PROJECT_SOURCE_DIR}/examples/wat/fac.wat)
+set_tests_properties(cli-inspect-module PROPERTIES PASS_REGULAR_EXPRESSION
+  "export \"fac-rec\": func \\(param i64\\) \\(result i64\\)\n.*exit=0")
+add_test(NAME cli-inspect-missing COMMAND ${inspect_run} /nonexistent/x.wasm)
+set_tests_properties(cli-inspect-missing PROPERTIES PASS_REGULAR_EXPRESSION
+  "^shard: /nonexistent/x.wasm: i/o error: cannot read file\nexit=1")
+add_test(NAME cli-inspect-invalid COMMAND ${inspect_run} ${CMAKE_CURRENT_SOURCE_DIR}/data/invalid.wat)
+set_tests_properties(cli-inspect-invalid PROPERTIES PASS_REGULAR_EXPRESSION "^shard: [^\n]*invalid.wat: invalid: [^\n]*type mismatch[^\n]*\nexit=1")
+add_test(NAME cli-inspect-no-file COMMAND ${inspect_run})
+set_tests_properties(cli-inspect-no-file PROPERTIES PASS_REGULAR_EXPRESSION "inspect: expected exactly one FILE.*exit=2")
+set_tests_properties(cli-inspect-component cli-inspect-module cli-inspect-missing cli-inspect-invalid cli-inspect-no-file
+  PROPERTIES LABELS "cli;component")
