@@ -47,6 +47,7 @@ struct ValType {
 
 enum class DefValKind : uint8_t {
   Prim, Record, Variant, List, Tuple, Flags, Enum, Option, Result, Own, Borrow,
+  Map,  ///< 🗺️ map<k, v>: `elem` is the key type, `err` the value type
 };
 
 struct Case {
@@ -61,7 +62,7 @@ struct DefValType {
   std::vector<Case> cases;                 ///< Record fields (type always set), Variant cases
   std::vector<ValType> types;              ///< Tuple elements
   std::vector<std::string> labels;         ///< Flags, Enum
-  std::optional<ValType> elem;             ///< List, Option, Result ok
+  std::optional<ValType> elem;             ///< List, Option, Result ok, Map key
   std::optional<ValType> err;              ///< Result error
   uint32_t resource = 0;                   ///< Own, Borrow: type index
 };
@@ -256,7 +257,7 @@ bool is_component(const std::vector<uint8_t>& bytes);
 
 /// Decodes a component binary (Binary.md). ErrorKind::Malformed with the byte offset for bad
 /// encodings; ErrorKind::Unsupported ("not supported yet") for features after WASI 0.2 (async,
-/// streams, futures, error-context, threads, fixed-size lists, maps, value definitions).
+/// streams, futures, error-context, threads, fixed-size lists, value definitions; 🗺️ maps are supported).
 Result<Component> decode_component(std::vector<uint8_t> bytes);
 
 /// Validates a decoded component (Binary.md/Explainer.md validation rules, CanonicalABI.md:

@@ -3,8 +3,9 @@
 // Only the binary grammar is checked here (errors are ErrorKind::Malformed with the byte
 // offset); every rule Binary.md lists under "Validation ..." is left to validator.cpp.
 // Constructs gated behind features after WASI 0.2 (Explainer.md: Gated Features: 🔀 async,
-// 🧵 threads, 📝 error-context, 🪙 values, 🔧 fixed-size lists, 🗺️ maps) are recognised by their
+// 🧵 threads, 📝 error-context, 🪙 values, 🔧 fixed-size lists) are recognised by their
 // opcodes and rejected with ErrorKind::Unsupported, so they are never misread as something else.
+// 🗺️ map types are supported (the canonical ABI treats them as lists of pairs).
 #include <fmt/format.h>
 
 #include "binary/reader.h"
@@ -462,7 +463,7 @@ class Decoder {
       case 0x66: unsupported(o, "stream types (🔀 async)"); return;
       case 0x65: unsupported(o, "future types (🔀 async)"); return;
       case 0x64: unsupported(o, "error-context (📝)"); return;
-      case 0x63: unsupported(o, "map types (🗺️)"); return;
+      case 0x63: d.kind = DefValKind::Map; d.elem = valtype(); d.err = valtype(); return;  // 🗺️
     }
     leading(o, b, "component defined type");
   }

@@ -555,8 +555,14 @@ class Validator {
           case DefValKind::List:
           case DefValKind::Option:
           case DefValKind::Result:
+          case DefValKind::Map:
             if (d.elem && !(n.elem = valtype(*d.elem, off))) return std::nullopt;
             if (d.err && !(n.err = valtype(*d.err, off))) return std::nullopt;
+            // 🗺️ Binary.md: (map k v) only if k is in <keytype> — bool, the integers, char,
+            // string (Explainer.md: keytype)
+            if (d.kind == DefValKind::Map &&
+                (!n.elem || !n.elem->prim || n.elem->p == PrimType::F32 || n.elem->p == PrimType::F64))
+              return fail(off, "map key type must be a boolean, integer, char or string type"), std::nullopt;
             break;
           case DefValKind::Own:
           case DefValKind::Borrow: {
@@ -1012,6 +1018,10 @@ class Validator {
       case DefValKind::Enum: return x.labels == y.labels || (why = "mismatch in enum elements", false);
       case DefValKind::List:
       case DefValKind::Option: return vt_eq(x.elem, y.elem, m, why);
+      case DefValKind::Map:
+        if (!vt_eq(x.elem, y.elem, m, why)) return why = "type mismatch in map key: " + why, false;
+        if (!vt_eq(x.err, y.err, m, why)) return why = "type mismatch in map value: " + why, false;
+        return true;
       case DefValKind::Result:
         if (!x.elem != !y.elem) return why = y.elem ? "expected ok type, but found none" : "expected ok type to not be present", false;
         if (!x.err != !y.err) return why = y.err ? "expected err type, but found none" : "expected err type to not be present", false;
@@ -1301,7 +1311,7 @@ class Validator {
     const TypeNode& n = node(v.id);
     switch (n.dv) {
       case DefValKind::Prim: return flatten(VT{true, n.prim, kNoType}, out, depth + 1);
-      case DefValKind::List: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
+      case DefValKind::List: case DefValKind::Map: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
       case DefValKind::Record: for (auto& c : n.cases) flatten(*c.second, out, depth + 1); return;
       case DefValKind::Tuple: for (auto& t : n.types) flatten(t, out, depth + 1); return;
       case DefValKind::Flags: case DefValKind::Enum: case DefValKind::Own: case DefValKind::Borrow:
@@ -1338,7 +1348,7 @@ class Validator {
     if (v->prim) return v->p == PrimType::String;
     if (depth > 100) return true;
     const TypeNode& n = node(v->id);
-    if (n.dv == DefValKind::List) return true;
+    if (n.dv == DefValKind::List || n.dv == DefValKind::Map) return true;
     for (auto& c : n.cases) if (needs_memory(c.second, depth + 1)) return true;
     for (auto& t : n.types) if (needs_memory(t, depth + 1)) return true;
     return needs_memory(n.elem, depth + 1) || needs_memory(n.err, depth + 1);

@@ -97,6 +97,15 @@ class PublicTypes {
         t->kind = TypeKind::List;
         t->types.push_back(of(n.elem));
         break;
+      case DefValKind::Map: {
+        // the host sees map<k, v> as list<tuple<k, v>> (Explainer.md: despecialization)
+        t->kind = TypeKind::List;
+        auto pair = std::make_shared<Type>();
+        pair->kind = TypeKind::Tuple;
+        pair->types = {of(n.elem), of(n.err)};
+        t->types.push_back(std::move(pair));
+        break;
+      }
       case DefValKind::Tuple:
         t->kind = TypeKind::Tuple;
         for (const VT& e : n.types) t->types.push_back(of(e));
@@ -375,6 +384,7 @@ class WitWriter {
     switch (n.dv) {
       case DefValKind::Prim: return prim_wit(n.prim);
       case DefValKind::List: return "list<" + ref(n.elem, scope) + ">";
+      case DefValKind::Map: return "map<" + ref(n.elem, scope) + ", " + ref(n.err, scope) + ">";
       case DefValKind::Option: return "option<" + ref(n.elem, scope) + ">";
       case DefValKind::Result:
         if (!n.elem && !n.err) return "result";

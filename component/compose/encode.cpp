@@ -122,6 +122,11 @@ void write_defvaltype(Writer& w, const DefValType& d) {
       return;
     case DefValKind::Own: w.u8(0x69); w.u32(d.resource); return;
     case DefValKind::Borrow: w.u8(0x68); w.u32(d.resource); return;
+    case DefValKind::Map:
+      w.u8(0x63);
+      write_valtype(w, d.elem.value_or(ValType{}));
+      write_valtype(w, d.err.value_or(ValType{}));
+      return;
   }
 }
 

@@ -396,6 +396,11 @@ class Instantiator {
         SHARD_RUN_TRY(err, opt_valtype(f, d.err));
         return abi::ValType::result(std::move(ok), std::move(err));
       }
+      case DefValKind::Map: {
+        SHARD_RUN_TRY(k, opt_valtype(f, d.elem));
+        SHARD_RUN_TRY(v, opt_valtype(f, d.err));
+        return abi::ValType::map(std::move(k), std::move(v));
+      }
       case DefValKind::Own: {
         SHARD_RUN_TRY(r, resource(f, d.resource));
         return abi::ValType::own(r);

@@ -112,6 +112,7 @@ class Render {
             return s + "}";
           case DefValKind::Option: return "option<" + opt(d.elem) + ">";
           case DefValKind::Result: return "result<" + opt(d.elem) + "," + opt(d.err) + ">";
+          case DefValKind::Map: return "map<" + opt(d.elem) + "," + opt(d.err) + ">";
           case DefValKind::Own: return "own<" + at(scopes_.back().types, d.resource) + ">";
           case DefValKind::Borrow: return "borrow<" + at(scopes_.back().types, d.resource) + ">";
         }
