@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,10 @@
 
 #include "shard/result.h"
 #include "shard/types.h"
+
+namespace shard {
+struct WasmModule;
+}
 
 namespace shard::component {
 
@@ -260,9 +265,14 @@ bool is_component(const std::vector<uint8_t>& bytes);
 /// streams, futures, error-context, threads, fixed-size lists, value definitions; 🗺️ maps are supported).
 Result<Component> decode_component(std::vector<uint8_t> bytes);
 
+/// The core modules validation decoded, by definition: instantiation reuses them instead of
+/// decoding and validating each module again.
+using ValidatedModules = std::map<const CoreModule*, std::shared_ptr<const WasmModule>>;
+
 /// Validates a decoded component (Binary.md/Explainer.md validation rules, CanonicalABI.md:
 /// Canonical Definitions). ErrorKind::Invalid with the byte offset of the offending item.
-Result<void> validate_component(const Component& c);
+/// With `modules`, the validated core modules are kept there.
+Result<void> validate_component(const Component& c, ValidatedModules* modules = nullptr);
 
 /// decode_component + validate_component.
 Result<Component> load_component(std::vector<uint8_t> bytes);

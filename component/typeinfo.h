@@ -56,6 +56,7 @@ struct ComponentTypeInfo {
 
 /// Validates `c` (as validate_component does, with the same errors) and returns the resolved
 /// types of its imports and exports.
-Result<ComponentTypeInfo> component_type_info(const Component& c);
+/// With `modules`, the validated core modules are kept there (see validate_component).
+Result<ComponentTypeInfo> component_type_info(const Component& c, ValidatedModules* modules = nullptr);
 
 }  // namespace shard::component

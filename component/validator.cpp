@@ -72,7 +72,8 @@ struct TopLevel {
 
 class Validator {
  public:
-  Result<void> run(const Component& c, TopLevel* out = nullptr) {
+  Result<void> run(const Component& c, TopLevel* out = nullptr, ValidatedModules* modules = nullptr) {
+    modules_ = modules;
     Scope s;
     component(c, s);
     if (err_) return std::move(*err_);
@@ -293,6 +294,7 @@ class Validator {
       t->exports.emplace_back(ex.name, std::move(x));
     }
     cur().core_modules.push_back(std::move(t));
+    if (modules_) (*modules_)[&m] = std::make_shared<const WasmModule>(std::move(wm).value());
   }
 
   // ---- core instances (Binary.md: Instance Definitions) ----------------------------------
@@ -1479,6 +1481,7 @@ class Validator {
 
   std::vector<TypeNode> arena_;
   std::unordered_set<TypeId> freshened_;  ///< instance types whose first use took their resources
+  ValidatedModules* modules_ = nullptr;
   std::vector<Scope*> stack_;
   uint32_t next_scope_id_ = 0;
   std::optional<Error> err_;
@@ -1486,9 +1489,9 @@ class Validator {
 
 }  // namespace
 
-Result<void> validate_component(const Component& c) {
+Result<void> validate_component(const Component& c, ValidatedModules* modules) {
   Validator v;
-  return v.run(c);
+  return v.run(c, nullptr, modules);
 }
 
 namespace {
@@ -1509,10 +1512,10 @@ void collect_names(const TopLevel& t, ComponentTypeInfo& info, const std::string
 
 }  // namespace
 
-Result<ComponentTypeInfo> component_type_info(const Component& c) {
+Result<ComponentTypeInfo> component_type_info(const Component& c, ValidatedModules* modules) {
   Validator v;
   TopLevel t;
-  auto r = v.run(c, &t);
+  auto r = v.run(c, &t, modules);
   if (!r) return std::move(r).error();
   ComponentTypeInfo info;
   for (auto& [name, e] : t.imports) collect_names(t, info, "", name, e, true, 0);

@@ -77,48 +77,28 @@ run::FuncRef host_func(const abi::FuncType& type, std::vector<std::string> param
 
 namespace {
 
-ItemKind item_kind(component::ExternKind k) {
-  switch (k) {
-    case component::ExternKind::Func: return ItemKind::Func;
-    case component::ExternKind::Instance: return ItemKind::Instance;
-    case component::ExternKind::Type: return ItemKind::Type;
-    case component::ExternKind::Component: return ItemKind::Component;
-    default: return ItemKind::Module;
-  }
-}
-
-/// Imports and exports with their types (declared types, resolved by the validator), and
-/// the component as WIT (inspect.cpp).
-void describe(Component::Impl& impl) {
-  const component::Component& c = impl.loaded->component;
-  if (auto info = component::component_type_info(c)) {
-    detail::Description d = detail::describe(*info);
-    impl.imports = std::move(d.imports);
-    impl.exports = std::move(d.exports);
-    impl.wit = std::move(d.wit);
-    return;
-  }
-  // Unreachable for a loaded (validated) component; names and kinds are still known.
-  for (const Import& im : c.imports) impl.imports.push_back({im.name.name, item_kind(im.type.kind), {}, {}, {}});
-  for (const Export& ex : c.exports) {
-    const component::ExternKind k = ex.item.sort == Sort::Func ? component::ExternKind::Func
-                                  : ex.item.sort == Sort::Instance ? component::ExternKind::Instance
-                                  : ex.item.sort == Sort::Type ? component::ExternKind::Type
-                                  : ex.item.sort == Sort::Component ? component::ExternKind::Component
-                                                                    : component::ExternKind::CoreModule;
-    impl.exports.push_back({ex.name.name, item_kind(k), {}, {}, {}});
-  }
+/// Imports and exports with their types (declared types, resolved by the validator), and the
+/// WIT text (inspect.cpp): computed on first use, once, from the type information validation
+/// produced.
+const detail::Description& description(const Component::Impl& impl) {
+  std::call_once(impl.described, [&impl] { impl.description = detail::describe(*impl.info); });
+  return impl.description;
 }
 
 }  // namespace
 
 Result<Component> Component::from_bytes(std::vector<uint8_t> bytes) {
-  auto l = run::load(std::move(bytes));
-  if (!l) return std::move(l).error();
+  auto decoded = component::decode_component(std::move(bytes));
+  if (!decoded) return std::move(decoded).error();
+  // one validation: it yields the import/export types and the decoded core modules that
+  // instantiation reuses
+  component::ValidatedModules modules;
+  auto info = component::component_type_info(*decoded, &modules);
+  if (!info) return std::move(info).error();
   Component c;
   c.impl_ = std::make_shared<Impl>();
-  c.impl_->loaded = std::move(*l);
-  describe(*c.impl_);
+  c.impl_->info = std::make_shared<const component::ComponentTypeInfo>(std::move(info).value());
+  c.impl_->loaded = run::loaded(std::move(decoded).value(), std::move(modules));
   return c;
 }
 
@@ -136,9 +116,9 @@ Result<Component> Component::from_file(const std::string& path) {
   return from_text(data);
 }
 
-const std::vector<ItemDesc>& Component::imports() const { return impl_->imports; }
-const std::vector<ItemDesc>& Component::exports() const { return impl_->exports; }
-std::string Component::wit() const { return impl_->wit; }
+const std::vector<ItemDesc>& Component::imports() const { return description(*impl_).imports; }
+const std::vector<ItemDesc>& Component::exports() const { return description(*impl_).exports; }
+std::string Component::wit() const { return description(*impl_).wit; }
 
 // ---- Store --------------------------------------------------------------------------------
 

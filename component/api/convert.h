@@ -3,7 +3,11 @@
 #pragma once
 
 #include "component/abi/canon.h"
+#include <mutex>
+
+#include "component/api/inspect.h"
 #include "component/runtime/instance.h"
+#include "component/typeinfo.h"
 #include "shard/component.h"
 
 namespace shard::cm {
@@ -23,8 +27,9 @@ struct Resource::State {
 
 struct Component::Impl {
   std::shared_ptr<run::Loaded> loaded;
-  std::vector<ItemDesc> imports, exports;
-  std::string wit;
+  std::shared_ptr<const component::ComponentTypeInfo> info;
+  mutable std::once_flag described;
+  mutable detail::Description description;  ///< from `info`, on first use
 };
 
 struct Store::Impl {

@@ -84,7 +84,7 @@ struct Closure {
 /// decoded once, on first instantiation.
 struct Loaded {
   Component component;
-  std::map<const CoreModule*, std::shared_ptr<const WasmModule>> modules;
+  ValidatedModules modules;  ///< filled by validation (load) or on first instantiation
 };
 
 /// Everything the instances of a component graph own: the core store, the canonical ABI's
@@ -120,5 +120,7 @@ class Store {
 
 /// Decodes and validates a component binary for instantiation.
 Result<std::shared_ptr<Loaded>> load(std::vector<uint8_t> bytes);
+/// A Loaded for an already decoded component, and the core modules its validation kept.
+std::shared_ptr<Loaded> loaded(Component c, ValidatedModules modules);
 
 }  // namespace shard::component::run

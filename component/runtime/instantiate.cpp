@@ -57,10 +57,19 @@ abi::GuestMemory* Store::memory_view(rt::MemoryInst* mem) {
 }
 
 Result<std::shared_ptr<Loaded>> load(std::vector<uint8_t> bytes) {
-  auto c = load_component(std::move(bytes));
+  auto c = decode_component(std::move(bytes));
   if (!c) return std::move(c).error();
+  ValidatedModules modules;
+  auto v = validate_component(*c, &modules);
+  if (!v) return std::move(v).error();
+  return loaded(std::move(c).value(), std::move(modules));
+}
+
+std::shared_ptr<Loaded> loaded(Component c, ValidatedModules modules) {
   auto l = std::make_shared<Loaded>();
-  l->component = std::move(c).value();
+  // The keys point at elements of the Component's vectors, whose buffers move with it.
+  l->component = std::move(c);
+  l->modules = std::move(modules);
   return l;
 }
 
