@@ -3,41 +3,13 @@
 // value's hint (source encoding and code units) drives store_string's allocation sizes and
 // realloc sequence exactly as the spec's cases do, since realloc calls are guest-visible.
 #include "component/abi/internal.h"
+#include "utf8.h"
 
 namespace shard::component::abi {
 
 using detail::aligned;
 
 namespace {
-
-/// Next code point of valid UTF-8 at `s[i]`; advances `i`.
-char32_t next_code_point(std::string_view s, size_t& i) {
-  const auto b = static_cast<uint8_t>(s[i]);
-  if (b < 0x80) { ++i; return b; }
-  size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-  char32_t cp = b & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  for (size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<uint8_t>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 /// src.encode('utf-16-le').
 std::vector<uint8_t> encode_utf16le(std::string_view s) {
@@ -48,7 +20,7 @@ std::vector<uint8_t> encode_utf16le(std::string_view s) {
     out.push_back(static_cast<uint8_t>(u >> 8));
   };
   for (size_t i = 0; i < s.size();) {
-    char32_t cp = next_code_point(s, i);
+    char32_t cp = utf8::next(s, i);
     if (cp >= 0x10000) {
       cp -= 0x10000;
       unit(0xD800 | (cp >> 10));
@@ -64,7 +36,7 @@ std::vector<uint8_t> encode_utf16le(std::string_view s) {
 std::vector<uint8_t> encode_latin1(std::string_view s) {
   std::vector<uint8_t> out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) out.push_back(static_cast<uint8_t>(next_code_point(s, i)));
+  for (size_t i = 0; i < s.size();) out.push_back(static_cast<uint8_t>(utf8::next(s, i)));
   return out;
 }
 
@@ -75,7 +47,7 @@ struct Counts {
 Counts count(std::string_view s) {
   Counts c;
   for (size_t i = 0; i < s.size();) {
-    char32_t cp = next_code_point(s, i);
+    char32_t cp = utf8::next(s, i);
     ++c.code_points;
     c.utf16_units += cp >= 0x10000 ? 2 : 1;
     c.latin1 = c.latin1 && cp < 0x100;
@@ -196,7 +168,7 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
   uint64_t dst_byte_length = 0;
   const std::string_view s = src.text;
   for (size_t i = 0; i < s.size();) {
-    const char32_t usv = next_code_point(s, i);
+    const char32_t usv = utf8::next(s, i);
     if (usv < 0x100) {
       m.data()[ptr + dst_byte_length] = static_cast<uint8_t>(usv);
       ++dst_byte_length;
@@ -263,7 +235,7 @@ bool decode_utf16le(const uint8_t* p, uint64_t units, std::string& out) {
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return false;
     }
-    append_utf8(out, u);
+    utf8::append(out, u);
   }
   return true;
 }
@@ -307,7 +279,7 @@ Result<Value> load_string_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_
       break;
     case Simple::Latin1:
       s.reserve(byte_length);
-      for (uint64_t i = 0; i < byte_length; ++i) append_utf8(s, p[i]);
+      for (uint64_t i = 0; i < byte_length; ++i) utf8::append(s, p[i]);
       break;
   }
   return Value::lifted_string(std::move(s), {cx.opts.string_encoding, tagged_code_units, cx.addr});

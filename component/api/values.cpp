@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "component/api/convert.h"
+#include "utf8.h"
 
 namespace shard::cm {
 
@@ -114,36 +115,7 @@ void escape_char(std::string& out, char32_t c, char quote) {
     out += fmt::format("\\u{{{:x}}}", static_cast<uint32_t>(c));
     return;
   }
-  // UTF-8 encode
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xc0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xe0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  }
-}
-
-/// Decodes the UTF-8 string (already valid) into code points.
-std::u32string decode_utf8(std::string_view s) {
-  std::u32string out;
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
-    for (size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    out += cp;
-    i += len;
-  }
-  return out;
+  utf8::append(out, c);
 }
 
 template <class F>
@@ -170,7 +142,7 @@ void print(std::string& out, const Val& v) {
       return;
     case TypeKind::String:
       out += '"';
-      for (char32_t c : decode_utf8(v.as_string())) escape_char(out, c, '"');
+      for (size_t i = 0; i < v.as_string().size();) escape_char(out, utf8::next(v.as_string(), i), '"');
       out += '"';
       return;
     case TypeKind::List:
@@ -689,9 +661,7 @@ class ValueParser {
         while (pos_ < s_.size() && s_[pos_] != '"') {
           auto c = one_char('"');
           if (!c) return std::move(c).error();
-          std::string enc;
-          append_utf8(enc, *c);
-          out += enc;
+          utf8::append(out, *c);
         }
         if (!take('"')) return error("unterminated string");
         return Val::string(std::move(out));
@@ -848,23 +818,6 @@ class ValueParser {
       if (!take(',')) return error(fmt::format("expected ',' or '{}'", close));
       ws();
       if (take(close)) return {};  // trailing comma
-    }
-  }
-  static void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xc0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xe0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (c & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (c & 0x3f));
     }
   }
   Result<char32_t> one_char(char quote) {

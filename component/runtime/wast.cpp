@@ -12,6 +12,7 @@
 #include "component/text/component_text.h"
 #include "interp/interp.h"
 #include "shard/component.h"
+#include "wast/report.h"
 
 namespace shard::component {
 
@@ -179,18 +180,15 @@ bool is_unsupported(const Error& e) { return e.kind == ErrorKind::Unsupported; }
 
 class Runner {
  public:
-  Runner(std::string_view name, const WastOptions& opts)
-      : name_(name), opts_(opts), store_(rt::StoreConfig{}, &interp::tier()) {}
+  Runner(std::string_view name, const WastOptions& opts) : report_(name, opts), store_(rt::StoreConfig{}, &interp::tier()) {}
 
   WastStats run(const text::ComponentScript& script) {
     for (const ComponentCommand& cmd : script.commands) command(cmd);
-    return stats_;
+    return report_.stats();
   }
 
  private:
-  std::string name_;
-  const WastOptions& opts_;
-  WastStats stats_;
+  wast::Report report_;
   run::Store store_;
   std::map<std::string, std::shared_ptr<run::Loaded>> definitions_;
   std::map<std::string, run::InstanceRef> instances_;
@@ -198,25 +196,10 @@ class Runner {
   run::InstanceRef current_;
   bool current_unsupported_ = false;
 
-  void pass(const ComponentCommand& cmd) {
-    ++stats_.passed;
-    if (opts_.verbose && !opts_.quiet) fmt::print(opts_.out, "{}:{}: {} ok\n", name_, cmd.line, command_name(cmd.kind));
-  }
-  void fail(const ComponentCommand& cmd, std::string_view why) {
-    ++stats_.failed;
-    if (!opts_.quiet) fmt::print(opts_.out, "{}:{}: {} FAILED: {}\n", name_, cmd.line, command_name(cmd.kind), why);
-  }
-  void skip(const ComponentCommand& cmd, std::string_view why) {
-    ++stats_.skipped;
-    if (opts_.verbose && !opts_.quiet)
-      fmt::print(opts_.out, "{}:{}: {} skipped: {}\n", name_, cmd.line, command_name(cmd.kind), why);
-  }
-  void check_message(const ComponentCommand& cmd, const Error& err) {
-    if (err.message.find(cmd.text) != std::string::npos) return;
-    ++stats_.message_mismatches;
-    if (opts_.verbose && !opts_.quiet)
-      fmt::print(opts_.out, "{}:{}: note: expected \"{}\", got \"{}\"\n", name_, cmd.line, cmd.text, err.to_string());
-  }
+  void pass(const ComponentCommand& cmd) { report_.pass(cmd.line, command_name(cmd.kind)); }
+  void fail(const ComponentCommand& cmd, std::string_view why) { report_.fail(cmd.line, command_name(cmd.kind), why); }
+  void skip(const ComponentCommand& cmd, std::string_view why) { report_.skip(cmd.line, command_name(cmd.kind), why); }
+  void check_message(const ComponentCommand& cmd, const Error& err) { report_.check_message(cmd.line, cmd.text, err); }
 
   static Result<std::vector<uint8_t>> bytes_of(const ComponentSource& src) {
     if (src.error) return *src.error;

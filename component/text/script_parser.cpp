@@ -4,6 +4,7 @@
 
 #include "component/text/component_text.h"
 #include "component/text/parser.h"
+#include "utf8.h"
 
 namespace shard::component::text {
 
@@ -32,12 +33,9 @@ namespace {
 /// Decodes one UTF-8 scalar value that must be all of `s`.
 bool single_char(const std::string& s, uint64_t& cp) {
   if (s.empty() || !shard::text::is_valid_utf8(s)) return false;
-  auto b = static_cast<unsigned char>(s[0]);
-  size_t len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-  if (s.size() != len) return false;
-  cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
-  for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3f);
-  return true;
+  size_t i = 0;
+  cp = utf8::next(s, i);
+  return i == s.size();
 }
 
 class ScriptParser {

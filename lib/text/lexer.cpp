@@ -1,4 +1,5 @@
 #include "text/lexer.h"
+#include "utf8.h"
 
 #include <fmt/format.h>
 
@@ -27,24 +28,6 @@ int hex_value(unsigned char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
 }
 
 class Lexer {
@@ -289,7 +272,7 @@ class Lexer {
           if (digits == 0 || last_underscore || pos_ >= src_.size()) return fail("illegal escape");
           advance();  // }
           if (cp >= 0x110000 || (cp >= 0xd800 && cp < 0xe000)) return fail("illegal escape");
-          append_utf8(out, cp);
+          utf8::append(out, cp);
           break;
         }
         default: {

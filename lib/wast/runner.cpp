@@ -12,6 +12,7 @@
 #include "text/wast.h"
 #include "text/wat.h"
 #include "valid/validator.h"
+#include "wast/report.h"
 #include "wast/runner.h"
 #include "wast/session.h"
 
@@ -50,34 +51,18 @@ Result<std::vector<uint8_t>> module_bytes(const ModuleSource& src) {
 
 class Runner {
  public:
-  Runner(std::string_view name, const WastOptions& opts, rt::Tier* tier) : name_(name), opts_(opts), session_(tier) {}
+  Runner(std::string_view name, const WastOptions& opts, rt::Tier* tier) : report_(name, opts), session_(tier) {}
 
   WastStats run(const wast::Script& script) {
     for (const Command& cmd : script.commands) run_command(cmd);
-    return stats_;
+    return report_.stats();
   }
 
  private:
-  void pass(const Command& cmd) {
-    ++stats_.passed;
-    if (opts_.verbose && !opts_.quiet) fmt::print(opts_.out, "{}:{}: {} ok\n", name_, cmd.line, command_name(cmd.kind));
-  }
-  void fail(const Command& cmd, std::string_view why) {
-    ++stats_.failed;
-    if (!opts_.quiet) fmt::print(opts_.out, "{}:{}: {} FAILED: {}\n", name_, cmd.line, command_name(cmd.kind), why);
-  }
-  void skip(const Command& cmd, std::string_view why) {
-    ++stats_.skipped;
-    if (opts_.verbose && !opts_.quiet)
-      fmt::print(opts_.out, "{}:{}: {} skipped: {}\n", name_, cmd.line, command_name(cmd.kind), why);
-  }
-  /// Right phase, other words: still a pass, but worth knowing about.
-  void check_message(const Command& cmd, const Error& err) {
-    if (err.message.find(cmd.text) != std::string::npos) return;
-    ++stats_.message_mismatches;
-    if (opts_.verbose && !opts_.quiet)
-      fmt::print(opts_.out, "{}:{}: note: expected \"{}\", got \"{}\"\n", name_, cmd.line, cmd.text, err.to_string());
-  }
+  void pass(const Command& cmd) { report_.pass(cmd.line, command_name(cmd.kind)); }
+  void fail(const Command& cmd, std::string_view why) { report_.fail(cmd.line, command_name(cmd.kind), why); }
+  void skip(const Command& cmd, std::string_view why) { report_.skip(cmd.line, command_name(cmd.kind), why); }
+  void check_message(const Command& cmd, const Error& err) { report_.check_message(cmd.line, cmd.text, err); }
 
   void run_command(const Command& cmd) {
     switch (cmd.kind) {
@@ -210,9 +195,7 @@ class Runner {
     }
   }
 
-  std::string name_;
-  const WastOptions& opts_;
-  WastStats stats_;
+  wast::Report report_;
   wast::Session session_;
 };
 
