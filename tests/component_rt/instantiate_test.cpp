@@ -3,6 +3,8 @@
 // resources with destructors, traps and the reentrance rule, link errors.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "component/runtime/instance.h"
 #include "component/text/component_text.h"
 #include "interp/interp.h"
@@ -21,6 +23,12 @@ std::shared_ptr<run::Loaded> load_text(const std::string& text) {
   INFO((l ? std::string() : l.error().to_string()));
   REQUIRE(l.ok());
   return *l;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 Result<std::vector<abi::Value>> call(const run::InstanceRef& inst, const std::string& name, std::vector<abi::Value> args) {
@@ -193,29 +201,7 @@ TEST_CASE("a trap leaves the instance unenterable", "[component_rt]") {
 }
 
 TEST_CASE("resources: handles, borrows and destructors across the boundary", "[component_rt]") {
-  auto def = load_text(R"((component
-    (core module $Dtor
-      (global $dropped (export "dropped") (mut i32) (i32.const 0))
-      (func (export "dtor") (param i32) (global.set $dropped (local.get 0)))
-      (func (export "get-dropped") (result i32) (global.get $dropped)))
-    (core instance $d (instantiate $Dtor))
-    (type $r (resource (rep i32) (dtor (func $d "dtor"))))
-    (core func $new (canon resource.new $r))
-    (core func $rep (canon resource.rep $r))
-    (core func $drop (canon resource.drop $r))
-    (core module $M
-      (import "" "new" (func $new (param i32) (result i32)))
-      (import "" "drop" (func $drop (param i32)))
-      (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
-      (func (export "peek") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-      (func (export "consume") (param i32) (call $drop (local.get 0))))
-    (core instance $m (instantiate $M (with "" (instance (export "new" (func $new)) (export "drop" (func $drop))))))
-    (export $r' "r" (type $r))
-    (func (export "make") (param "v" u32) (result (own $r')) (canon lift (core func $m "make")))
-    (func (export "peek") (param "h" (borrow $r')) (result u32) (canon lift (core func $m "peek")))
-    (func (export "consume") (param "h" (own $r')) (canon lift (core func $m "consume")))
-    (func (export "dropped") (result u32) (canon lift (core func $d "get-dropped")))
-  ))");
+  auto def = load_text(read_text(std::string(SHARD_SOURCE_DIR) + "/tests/data/resource_component.wat"));
   run::Store store(rt::StoreConfig{}, &interp::tier());
   auto inst = store.instantiate(def, {});
   INFO((inst ? std::string() : inst.error().to_string()));
