@@ -27,7 +27,7 @@ set_tests_properties(cli-component-link-missing-export PROPERTIES PASS_REGULAR_E
 
 # the sandbox
 component_cli(cli-sandbox-spy run ${gt}/sandbox/spy.wat --link cyber:demo/translator=${gt}/translator.wasm --invoke "peek()")
-set_tests_properties(cli-sandbox-spy PROPERTIES PASS_REGULAR_EXPRESSION "trap: out of bounds")
+set_tests_properties(cli-sandbox-spy PROPERTIES PASS_REGULAR_EXPRESSION "trap: string pointer/length out of bounds of memory")
 add_test(NAME cli-sandbox-spy-status COMMAND sh -c "\"$0\" \"$@\"; test $? -eq 134" ${shard_bin} run ${gt}/sandbox/spy.wat
          --link cyber:demo/translator=${gt}/translator.wasm --invoke "peek()")
 list(APPEND cli_component_tests cli-sandbox-spy-status)

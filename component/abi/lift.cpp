@@ -83,7 +83,7 @@ Result<Value> load_list_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_t 
   // trap_if(length * elem_size > MAX_LIST_BYTE_LENGTH), without overflowing.
   if (size == 0 ? length > kMaxListByteLength : length > kMaxListByteLength / size) return abi_trap(AbiTrap::ListTooLong);
   if (!aligned(ptr, elem.alignment(cx.addr))) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m->in_bounds(ptr, length * size)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!m->in_bounds(ptr, length * size)) return abi_trap(AbiTrap::OutOfBounds, "list pointer/length out of bounds of memory");
   return load_list_from_valid_range(cx, *m, ptr, length, t);
 }
 

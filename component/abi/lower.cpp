@@ -61,8 +61,8 @@ Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v,
   const uint64_t byte_length = n * size;
   const uint32_t align = elem.alignment(cx.addr);
   SHARD_ABI_TRY(ptr, cx.allocate(align, byte_length));
-  if (!aligned(ptr, align)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m->in_bounds(ptr, byte_length)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!aligned(ptr, align)) return realloc_misaligned();
+  if (!m->in_bounds(ptr, byte_length)) return realloc_out_of_bounds();
   for (uint64_t i = 0; i < n; ++i) SHARD_ABI_CHECK(detail::store_value(cx, *m, v.items()[i], elem, ptr + i * size));
   return StoredString{ptr, n};
 }

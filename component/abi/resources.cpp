@@ -45,7 +45,7 @@ void ComponentInstance::leave_to(const ComponentInstance* caller) {
 
 Result<ResourceHandle*> ComponentInstance::resource_handle(uint32_t i) {
   HandleElement* e = handles.get(i);
-  if (e == nullptr) return abi_trap(AbiTrap::UnknownHandle);
+  if (e == nullptr) return abi_trap(AbiTrap::UnknownHandle, "unknown handle index " + std::to_string(i));
   ResourceHandle* h = std::get_if<ResourceHandle>(e);
   if (h == nullptr) return abi_trap(AbiTrap::NotAResource);
   return h;

@@ -104,8 +104,8 @@ Result<StoredString> store_string_copy(LiftLowerContext& cx, GuestMemory& m, con
                                        uint32_t dst_code_unit_size, uint32_t dst_alignment, Simple dst_encoding) {
   const uint64_t dst_byte_length = dst_code_unit_size * src.code_units;
   SHARD_ABI_TRY(ptr, cx.allocate(dst_alignment, dst_byte_length));
-  if (!aligned(ptr, dst_alignment)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m.in_bounds(ptr, dst_byte_length)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!aligned(ptr, dst_alignment)) return realloc_misaligned();
+  if (!m.in_bounds(ptr, dst_byte_length)) return realloc_out_of_bounds();
   switch (dst_encoding) {
     case Simple::Utf8: write(m, ptr, std::span(reinterpret_cast<const uint8_t*>(src.text.data()), src.text.size())); break;
     case Simple::Utf16: write(m, ptr, encode_utf16le(src.text)); break;
@@ -119,7 +119,7 @@ Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, 
                                           uint64_t worst_case_size) {
   const uint64_t units = src.code_units;
   SHARD_ABI_TRY(ptr, cx.allocate(1, units));
-  if (!m.in_bounds(ptr, units)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!m.in_bounds(ptr, units)) return realloc_out_of_bounds();
   const std::string_view s = src.text;
   for (size_t i = 0; i < s.size(); ++i) {  // code point i == byte i while all are ASCII
     const auto b = static_cast<uint8_t>(s[i]);
@@ -129,12 +129,12 @@ Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, 
     }
     SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 1, worst_case_size));
     ptr = p2;
-    if (!m.in_bounds(ptr, worst_case_size)) return abi_trap(AbiTrap::OutOfBounds);
+    if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
     std::memcpy(m.data() + ptr + i, s.data() + i, s.size() - i);
     if (worst_case_size > s.size()) {
       SHARD_ABI_TRY(p3, cx.reallocate(ptr, worst_case_size, 1, s.size()));
       ptr = p3;
-      if (!m.in_bounds(ptr, s.size())) return abi_trap(AbiTrap::OutOfBounds);
+      if (!m.in_bounds(ptr, s.size())) return realloc_out_of_bounds();
     }
     return StoredString{ptr, s.size()};
   }
@@ -145,15 +145,15 @@ Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, 
 Result<StoredString> store_utf8_to_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t worst_case_size = 2 * src.code_units;
   SHARD_ABI_TRY(ptr, cx.allocate(2, worst_case_size));
-  if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m.in_bounds(ptr, worst_case_size)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!aligned(ptr, 2)) return realloc_misaligned();
+  if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
   const std::vector<uint8_t> encoded = encode_utf16le(src.text);
   write(m, ptr, encoded);
   if (encoded.size() < worst_case_size) {
     SHARD_ABI_TRY(p2, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
     ptr = p2;
-    if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-    if (!m.in_bounds(ptr, encoded.size())) return abi_trap(AbiTrap::OutOfBounds);
+    if (!aligned(ptr, 2)) return realloc_misaligned();
+    if (!m.in_bounds(ptr, encoded.size())) return realloc_out_of_bounds();
   }
   return StoredString{ptr, encoded.size() / 2};
 }
@@ -163,8 +163,8 @@ Result<StoredString> store_utf8_to_utf16(LiftLowerContext& cx, GuestMemory& m, c
 Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t units = src.code_units;
   SHARD_ABI_TRY(ptr, cx.allocate(2, units));
-  if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m.in_bounds(ptr, units)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!aligned(ptr, 2)) return realloc_misaligned();
+  if (!m.in_bounds(ptr, units)) return realloc_out_of_bounds();
   uint64_t dst_byte_length = 0;
   const std::string_view s = src.text;
   for (size_t i = 0; i < s.size();) {
@@ -177,8 +177,8 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
     const uint64_t worst_case_size = 2 * units;
     SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 2, worst_case_size));
     ptr = p2;
-    if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-    if (!m.in_bounds(ptr, worst_case_size)) return abi_trap(AbiTrap::OutOfBounds);
+    if (!aligned(ptr, 2)) return realloc_misaligned();
+    if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
     uint8_t* d = m.data() + ptr;
     for (uint64_t j = dst_byte_length; j-- > 0;) {
       d[2 * j] = d[j];
@@ -189,16 +189,16 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
     if (worst_case_size > encoded.size()) {
       SHARD_ABI_TRY(p3, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
       ptr = p3;
-      if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-      if (!m.in_bounds(ptr, encoded.size())) return abi_trap(AbiTrap::OutOfBounds);
+      if (!aligned(ptr, 2)) return realloc_misaligned();
+      if (!m.in_bounds(ptr, encoded.size())) return realloc_out_of_bounds();
     }
     return StoredString{ptr, (encoded.size() / 2) | utf16_tag(cx.addr)};
   }
   if (dst_byte_length < units) {
     SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 2, dst_byte_length));
     ptr = p2;
-    if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-    if (!m.in_bounds(ptr, dst_byte_length)) return abi_trap(AbiTrap::OutOfBounds);
+    if (!aligned(ptr, 2)) return realloc_misaligned();
+    if (!m.in_bounds(ptr, dst_byte_length)) return realloc_out_of_bounds();
   }
   return StoredString{ptr, dst_byte_length};
 }
@@ -207,8 +207,8 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
 Result<StoredString> store_probably_utf16_to_latin1_or_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t src_byte_length = 2 * src.code_units;
   SHARD_ABI_TRY(ptr, cx.allocate(2, src_byte_length));
-  if (!aligned(ptr, 2)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m.in_bounds(ptr, src_byte_length)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!aligned(ptr, 2)) return realloc_misaligned();
+  if (!m.in_bounds(ptr, src_byte_length)) return realloc_out_of_bounds();
   const std::vector<uint8_t> encoded = encode_utf16le(src.text);
   write(m, ptr, encoded);
   if (!count(src.text).latin1) return StoredString{ptr, (encoded.size() / 2) | utf16_tag(cx.addr)};
@@ -217,7 +217,7 @@ Result<StoredString> store_probably_utf16_to_latin1_or_utf16(LiftLowerContext& c
   for (uint64_t i = 0; i < latin1_size; ++i) d[i] = d[2 * i];
   SHARD_ABI_TRY(p2, cx.reallocate(ptr, src_byte_length, 1, latin1_size));
   ptr = p2;
-  if (!m.in_bounds(ptr, latin1_size)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!m.in_bounds(ptr, latin1_size)) return realloc_out_of_bounds();
   return StoredString{ptr, latin1_size};
 }
 
@@ -266,7 +266,8 @@ Result<Value> load_string_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_
   if (code_units > kMaxStringByteLength / unit) return abi_trap(AbiTrap::StringTooLong);
   const uint64_t byte_length = code_units * unit;
   if (!aligned(ptr, alignment)) return abi_trap(AbiTrap::MisalignedPointer);
-  if (!m->in_bounds(ptr, byte_length)) return abi_trap(AbiTrap::OutOfBounds);
+  if (!m->in_bounds(ptr, byte_length))
+    return abi_trap(AbiTrap::OutOfBounds, "string pointer/length out of bounds of memory");
   const uint8_t* p = m->data() + ptr;
   std::string s;
   switch (encoding) {

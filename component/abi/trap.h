@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "shard/result.h"
@@ -36,9 +38,9 @@ enum class AbiTrap : uint8_t {
 constexpr std::string_view abi_trap_message(AbiTrap t) {
   switch (t) {
     case AbiTrap::OutOfBounds: return "out of bounds";
-    case AbiTrap::MisalignedPointer: return "misaligned pointer";
-    case AbiTrap::InvalidDiscriminant: return "invalid discriminant";
-    case AbiTrap::InvalidChar: return "invalid char";
+    case AbiTrap::MisalignedPointer: return "unaligned pointer";
+    case AbiTrap::InvalidDiscriminant: return "invalid variant discriminant";
+    case AbiTrap::InvalidChar: return "invalid `char` bit pattern";
     case AbiTrap::InvalidUtf8: return "invalid utf-8";
     case AbiTrap::InvalidUtf16: return "invalid utf-16";
     case AbiTrap::StringTooLong: return "string too long";
@@ -62,6 +64,33 @@ inline Error abi_trap(AbiTrap t) {
   e.trap = TrapKind::HostError;
   return e;
 }
+
+/// The Error for a canonical-ABI trap with a more specific message (which starts with or
+/// says where the generic one applies: "unknown handle index 5", "realloc return: result not
+/// aligned").
+inline Error abi_trap(AbiTrap /*which: the message says it*/, std::string message) {
+  Error e(ErrorKind::Trap, std::move(message));
+  e.trap = TrapKind::HostError;
+  return e;
+}
+
+/// Which trap an Error of abi_trap() is (from its message), or nullopt for another error.
+inline std::optional<AbiTrap> abi_trap_of(const Error& e) {
+  if (e.kind != ErrorKind::Trap) return std::nullopt;
+  const std::string_view m = e.message;
+  if (m.starts_with("realloc return: result not aligned")) return AbiTrap::MisalignedPointer;
+  if (m.starts_with("realloc return: beyond end of memory") || m.ends_with("out of bounds of memory"))
+    return AbiTrap::OutOfBounds;
+  for (int i = 0; i <= static_cast<int>(AbiTrap::CannotLeave); ++i) {
+    const std::string_view base = abi_trap_message(static_cast<AbiTrap>(i));
+    if (m == base || (m.starts_with(base) && m.size() > base.size() && m[base.size()] == ' ')) return static_cast<AbiTrap>(i);
+  }
+  return std::nullopt;
+}
+
+/// `realloc` returned a pointer the ABI cannot use (§ Storing: trap_if on the result).
+inline Error realloc_misaligned() { return abi_trap(AbiTrap::MisalignedPointer, "realloc return: result not aligned"); }
+inline Error realloc_out_of_bounds() { return abi_trap(AbiTrap::OutOfBounds, "realloc return: beyond end of memory"); }
 
 /// The Error for host misuse of the library (not a guest fault).
 inline Error abi_usage(std::string message) { return Error(ErrorKind::Usage, std::move(message)); }

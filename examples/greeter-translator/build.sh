@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds translator.wasm and greeter.wasm, the two components of this demo, from
-# translator/lib.rs, greeter/lib.rs and world.wit. The results are checked in, so running the
-# demo needs none of this; run it after changing the sources.
+# translator/lib.rs, greeter/lib.rs (both include cabi.rs, the glue they share) and world.wit.
+# The results are checked in, so running the demo needs none of this; run it after changing the
+# sources.
 #
 # Needs:
 #   - Debian's /usr/bin/rustc with the wasm32 std (apt-get install -y rustc libstd-rust-dev-wasm32;

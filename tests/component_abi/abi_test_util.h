@@ -92,9 +92,7 @@ AbiTrap trap_of(const Result<T>& r) {
   REQUIRE_FALSE(r.ok());
   INFO(r.error().message);
   REQUIRE(r.error().kind == ErrorKind::Trap);
-  for (int i = 0; i <= static_cast<int>(AbiTrap::CannotLeave); ++i) {
-    if (r.error().message == abi_trap_message(static_cast<AbiTrap>(i))) return static_cast<AbiTrap>(i);
-  }
+  if (auto t = abi_trap_of(r.error())) return *t;
   FAIL("not a canonical ABI trap: " << r.error().message);
   return AbiTrap::OutOfBounds;
 }

@@ -125,10 +125,10 @@ TEST_CASE("rt glue: a lowered function is a host function core wasm can call", "
   rt::CallResult t = rt::call(g.store, f, trap_args);
   REQUIRE_FALSE(t.ok());
   CHECK(t.trap->kind == shard::TrapKind::HostError);
-  CHECK(t.trap->message == "invalid char");
+  CHECK(t.trap->message == "invalid `char` bit pattern");
 
   rt::Value oob[] = {rt::Value::from_i32(65535), rt::Value::from_i32(4), rt::Value::from_i32(200)};
   rt::CallResult o = rt::call(g.store, f, oob);
   REQUIRE_FALSE(o.ok());
-  CHECK(o.trap->message == "out of bounds");
+  CHECK(o.trap->message == "string pointer/length out of bounds of memory");
 }

@@ -2,8 +2,9 @@
 ;; `translate` a pointer to where the translator keeps its data (its heap starts around
 ;; 1 MiB) instead of a string of its own. In the Component Model a pointer only ever names
 ;; the caller's own linear memory: the canonical ABI copies the string out of the spy's
-;; memory (64 KiB here), so the call traps "out of bounds" and nothing of the translator is
-;; ever visible. Components share no memory; they only exchange values.
+;; memory (64 KiB here), so the call traps ("string pointer/length out of bounds of memory")
+;; and nothing of the translator is ever visible. Components share no memory; they only
+;; exchange values.
 ;;
 ;;   shard run sandbox/spy.wat --link cyber:demo/translator=translator.wasm --invoke 'peek()'
 (component
