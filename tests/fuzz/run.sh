@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     default: 60 seconds each, every target
 #
-# Targets: fuzz_decode fuzz_wat fuzz_wast fuzz_run (fuzz_run is skipped with a warning when the
+# Targets: fuzz_decode fuzz_wat fuzz_wast fuzz_run fuzz_component (fuzz_run is skipped with a warning when the
 # interpreter does not build). Seeds are regenerated into build-fuzz/fuzz/seeds/<name>; what
 # the fuzzers find is kept in build-fuzz/fuzz/corpus/<name> for the next run, and crashing
 # inputs go to build-fuzz/fuzz/artifacts/. Exits non-zero if any target crashed, leaked, hit
@@ -19,7 +19,7 @@ build=${BUILD_DIR:-$repo/build-fuzz}
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_decode fuzz_wat fuzz_wast fuzz_run)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_decode fuzz_wat fuzz_wast fuzz_run fuzz_component)
 
 mkdir -p "$build"
 cmake -S "$repo" -B "$build" -G Ninja \
@@ -50,13 +50,15 @@ mkdir -p "$build/fuzz/artifacts"
 failed=()
 for t in "${runnable[@]}"; do
   name=${t#fuzz_}
-  case $name in decode|run) dict=wasm.dict ;; *) dict=wat.dict ;; esac
+  case $name in decode|run|component) dict=wasm.dict ;; *) dict=wat.dict ;; esac
+  maxlen=8192
+  [ "$name" = component ] && maxlen=65536  # real components (the seeds) are ~20-45 KB
   corpus=$build/fuzz/corpus/$name
   mkdir -p "$corpus"
   echo "=== $t: ${seconds}s"
   # shellcheck disable=SC2086
   "$build/fuzz/$t" "$corpus" "$build/fuzz/seeds/$name" \
-    -dict="$build/fuzz/seeds/$dict" -max_total_time="$seconds" -max_len=8192 -timeout=20 \
+    -dict="$build/fuzz/seeds/$dict" -max_total_time="$seconds" -max_len=$maxlen -timeout=20 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/$t-" ${FUZZ_FLAGS:-} \
     2>"$build/fuzz/$t.log"
   rc=$?
