@@ -50,6 +50,7 @@ static_assert(sizeof(Word) == 8);
   X(Select) X(GlobalGet) X(GlobalSet) X(RefFunc) X(RefIsNull) \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop) \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop) \
+  X(MemorySizeN) X(MemoryGrowN) X(MemoryFillN) X(MemoryCopyN) X(MemoryInitN) \
   X(I8x16Shuffle)
 
 // Binary scalar ops that also get a form with an immediate second operand (x op const).
@@ -67,6 +68,39 @@ static_assert(sizeof(Word) == 8);
   X(I32LeS, I32GtS) X(I32LeU, I32GtU) X(I32GeS, I32LtS) X(I32GeU, I32LtU) \
   X(I64Eq, I64Ne) X(I64Ne, I64Eq) X(I64LtS, I64GeS) X(I64LtU, I64GeU) X(I64GtS, I64LeS) X(I64GtU, I64LeU) \
   X(I64LeS, I64GtS) X(I64LeU, I64GtU) X(I64GeS, I64LtS) X(I64GeU, I64LtU)
+
+// Multi-memory: the plain load/store handlers (internal id = Op) and X_Memory* address memory 0
+// through the dispatch loop's cached base and size. Accesses to another memory use separate
+// forms that find the memory in the instance: MemN_<Op> for every row of opcodes.def with a
+// memarg immediate (the same words plus a trailing [memidx|-]), and X_Memory*N.
+// SHARD_INTERP_IF_MEMARG_<Imm>(...) keeps its arguments for those rows only.
+#define SHARD_INTERP_IF_MEMARG_MemArg(...) __VA_ARGS__
+#define SHARD_INTERP_IF_MEMARG_MemArgLane(...) __VA_ARGS__
+#define SHARD_INTERP_IF_MEMARG_None(...)
+#define SHARD_INTERP_IF_MEMARG_Block(...)
+#define SHARD_INTERP_IF_MEMARG_Label(...)
+#define SHARD_INTERP_IF_MEMARG_BrTable(...)
+#define SHARD_INTERP_IF_MEMARG_Func(...)
+#define SHARD_INTERP_IF_MEMARG_CallIndirect(...)
+#define SHARD_INTERP_IF_MEMARG_Local(...)
+#define SHARD_INTERP_IF_MEMARG_Global(...)
+#define SHARD_INTERP_IF_MEMARG_Table(...)
+#define SHARD_INTERP_IF_MEMARG_Elem(...)
+#define SHARD_INTERP_IF_MEMARG_Data(...)
+#define SHARD_INTERP_IF_MEMARG_TableInit(...)
+#define SHARD_INTERP_IF_MEMARG_TableCopy(...)
+#define SHARD_INTERP_IF_MEMARG_Memory(...)
+#define SHARD_INTERP_IF_MEMARG_MemoryInit(...)
+#define SHARD_INTERP_IF_MEMARG_MemoryCopy(...)
+#define SHARD_INTERP_IF_MEMARG_Lane(...)
+#define SHARD_INTERP_IF_MEMARG_RefType(...)
+#define SHARD_INTERP_IF_MEMARG_SelectT(...)
+#define SHARD_INTERP_IF_MEMARG_I32(...)
+#define SHARD_INTERP_IF_MEMARG_I64(...)
+#define SHARD_INTERP_IF_MEMARG_F32(...)
+#define SHARD_INTERP_IF_MEMARG_F64(...)
+#define SHARD_INTERP_IF_MEMARG_V128(...)
+#define SHARD_INTERP_IF_MEMARG_Shuffle(...)
 // clang-format on
 
 /// Internal op ids: the Wasm ops first (same numbering as shard::Op), then the rest.
@@ -86,6 +120,9 @@ enum class IOp : uint16_t {
 #define X(name, neg) BrSI_##name,
   SHARD_INTERP_CMP_OPS(X)
 #undef X
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(MemN_##id,)
+#include "opcodes.def"
+#undef WASM_OP
   Count,
 };
 inline constexpr size_t kIOpCount = static_cast<size_t>(IOp::Count);

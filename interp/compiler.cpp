@@ -31,6 +31,17 @@ constexpr auto kCmp = [] {
   return a;
 }();
 
+/// The form of a load/store for a memory other than 0 (code.h: MemN_<Op>).
+constexpr auto kMemNForm = [] {
+  std::array<IOp, kOpCount> a{};
+  a.fill(kNone);
+#define WASM_OP(id, name, prefix, code, imm, ...) \
+  SHARD_INTERP_IF_MEMARG_##imm(a[static_cast<size_t>(Op::id)] = IOp::MemN_##id;)
+#include "opcodes.def"
+#undef WASM_OP
+  return a;
+}();
+
 bool is_store(const OpInfo& oi) { return oi.result == OpType::None; }
 
 }  // namespace
@@ -386,25 +397,30 @@ void Compiler::numeric(const Instr& ins, const OpInfo& oi) {
   }
 }
 
+// Memory 0 keeps the plain form; another memory gets the MemN_ form, whose memory index
+// follows the plain form's words.
 void Compiler::memory_access(const Instr& ins, const OpInfo& oi) {
   uint32_t h = ins.height;
   int n = oi.param_count();
   uint32_t base = h - n;
   uint32_t addr = use(base);
   uint32_t val = n == 2 ? use(base + 1) : 0;
+  IOp op = ins.index == 0 ? iop(ins.op) : kMemNForm[static_cast<size_t>(ins.op)];
   if (is_store(oi)) {
-    emit(iop(ins.op));
+    emit(op);
     word2(addr, val);
     word(ins.offset_imm);
     if (oi.imm == Imm::MemArgLane) word2(ins.lane, 0);
+    if (ins.index != 0) word2(ins.index, 0);
     sync(base);
     return;
   }
   uint32_t dst = home(base);
-  uint32_t w = emit(iop(ins.op));
+  uint32_t w = emit(op);
   word2(dst, addr);
   word(ins.offset_imm);
   if (oi.imm == Imm::MemArgLane) word2(val, ins.lane);
+  if (ins.index != 0) word2(ins.index, 0);
   sync(base);
   push_stack(base);
   last_dst_ = w + 1;
@@ -544,15 +560,18 @@ void Compiler::on_op(const Instr& ins) {
       return;
     }
     case MemorySize: {
-      emit(IOp::X_MemorySize);
-      word2(home(h), 0);
+      // [op][dst|memidx]
+      emit(ins.index == 0 ? IOp::X_MemorySize : IOp::X_MemorySizeN);
+      word2(home(h), ins.index);
       push_stack(h);
       return;
     }
     case MemoryGrow: {
+      // [op][dst|delta], then [memidx|-] for another memory
       uint32_t a = use(h - 1);
-      emit(IOp::X_MemoryGrow);
+      emit(ins.index == 0 ? IOp::X_MemoryGrow : IOp::X_MemoryGrowN);
       word2(home(h - 1), a);
+      if (ins.index != 0) word2(ins.index, 0);
       sync(h - 1);
       push_stack(h - 1);
       return;
@@ -560,9 +579,14 @@ void Compiler::on_op(const Instr& ins) {
     case MemoryFill: case MemoryCopy: case MemoryInit:
     case TableFill: case TableCopy: case TableInit: {
       uint32_t a = use(h - 3), b = use(h - 2), c = use(h - 1);
-      IOp op = ins.op == MemoryFill ? IOp::X_MemoryFill
-             : ins.op == MemoryCopy ? IOp::X_MemoryCopy
-             : ins.op == MemoryInit ? IOp::X_MemoryInit
+      // Memory indices: fill in `index`, copy in `index` (dst) and `index2` (src), init in `index2`.
+      bool mem0 = ins.op == MemoryFill ? ins.index == 0
+                : ins.op == MemoryCopy ? ins.index == 0 && ins.index2 == 0
+                : ins.op == MemoryInit ? ins.index2 == 0
+                                       : true;
+      IOp op = ins.op == MemoryFill ? (mem0 ? IOp::X_MemoryFill : IOp::X_MemoryFillN)
+             : ins.op == MemoryCopy ? (mem0 ? IOp::X_MemoryCopy : IOp::X_MemoryCopyN)
+             : ins.op == MemoryInit ? (mem0 ? IOp::X_MemoryInit : IOp::X_MemoryInitN)
              : ins.op == TableFill  ? IOp::X_TableFill
              : ins.op == TableCopy  ? IOp::X_TableCopy
                                     : IOp::X_TableInit;

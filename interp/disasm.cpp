@@ -29,6 +29,9 @@ const std::unordered_map<const void*, std::string>& names() {
 #define X(name, neg) r.emplace(t[i++], "br_si." #name);
     SHARD_INTERP_CMP_OPS(X)
 #undef X
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(r.emplace(t[i++], "memN." name);)
+#include "opcodes.def"
+#undef WASM_OP
     return r;
   }();
   return m;

@@ -1,7 +1,8 @@
 // The interpreter's dispatch loop: threaded code with computed goto (`goto *pc->op`).
 //
 // Hot state lives in locals the compiler can keep in registers: pc, the frame pointer, the
-// current instance and memory 0's base/size. Wasm-to-wasm calls never recurse on the host
+// current instance and memory 0's base/size (other memories are looked up in the instance by
+// their own handlers, see SHARD_MEM_ACCESSES). Wasm-to-wasm calls never recurse on the host
 // stack: a call pushes a CallRecord above the callee's frame in the store's value stack and
 // jumps; the depth counter and the value-stack end bound recursion ("call stack exhausted").
 // Only calls into host functions or other tiers go through the rt calling convention.
@@ -258,6 +259,9 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 #define X(name, neg) &&L_BrSI_##name,
       SHARD_INTERP_CMP_OPS(X)
 #undef X
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(&&L_MemN_##id,)
+#include "opcodes.def"
+#undef WASM_OP
   };
   static_assert(sizeof(kTable) / sizeof(kTable[0]) == kIOpCount);
   if (table_out != nullptr) {
@@ -335,99 +339,108 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 #undef X
 
   // ---- memory (exec/instructions.rst: Memory Instructions). Effective address is
-  // i32 + offset as a 65-bit-safe u64; alignment hints are ignored. ----
-#define EA(N)                                                          \
-  uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].hi))) + pc[2].u64;       \
-  if (ea + (N) > msize) TRAP(TrapKind::OutOfBoundsMemory)
-#define LOAD(id, T, M)                         \
-  L_##id : {                                   \
-    EA(sizeof(M));                             \
-    wr<T>(S(pc[1].lo), static_cast<T>(rd<M>(mbase + ea))); \
-    pc += 3;                                   \
-    NEXT();                                    \
-  }
-#define STORE(id, T, M)                                             \
-  L_##id : {                                                        \
-    uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].lo))) + pc[2].u64;  \
-    if (ea + sizeof(M) > msize) TRAP(TrapKind::OutOfBoundsMemory);  \
-    wr<M>(mbase + ea, static_cast<M>(rd<T>(S(pc[1].hi))));          \
-    pc += 3;                                                        \
-    NEXT();                                                         \
-  }
-  LOAD(I32Load, uint32_t, uint32_t)
-  LOAD(I64Load, uint64_t, uint64_t)
-  LOAD(F32Load, float, float)
-  LOAD(F64Load, double, double)
-  LOAD(I32Load8S, uint32_t, int8_t)
-  LOAD(I32Load8U, uint32_t, uint8_t)
-  LOAD(I32Load16S, uint32_t, int16_t)
-  LOAD(I32Load16U, uint32_t, uint16_t)
-  LOAD(I64Load8S, uint64_t, int8_t)
-  LOAD(I64Load8U, uint64_t, uint8_t)
-  LOAD(I64Load16S, uint64_t, int16_t)
-  LOAD(I64Load16U, uint64_t, uint16_t)
-  LOAD(I64Load32S, uint64_t, int32_t)
-  LOAD(I64Load32U, uint64_t, uint32_t)
-  LOAD(V128Load, V128, V128)
-  STORE(I32Store, uint32_t, uint32_t)
-  STORE(I64Store, uint64_t, uint64_t)
-  STORE(F32Store, float, float)
-  STORE(F64Store, double, double)
-  STORE(I32Store8, uint32_t, uint8_t)
-  STORE(I32Store16, uint32_t, uint16_t)
-  STORE(I64Store8, uint64_t, uint8_t)
-  STORE(I64Store16, uint64_t, uint16_t)
-  STORE(I64Store32, uint64_t, uint32_t)
-  STORE(V128Store, V128, V128)
-#define VLOAD(id, N, expr)          \
-  L_##id : {                        \
-    EA(N);                          \
-    const uint8_t* p = mbase + ea;  \
-    wr<V128>(S(pc[1].lo), expr);    \
-    pc += 3;                        \
-    NEXT();                         \
-  }
-  VLOAD(V128Load8x8S, 8, (load_extend<int8_t, int16_t>(p)))
-  VLOAD(V128Load8x8U, 8, (load_extend<uint8_t, uint16_t>(p)))
-  VLOAD(V128Load16x4S, 8, (load_extend<int16_t, int32_t>(p)))
-  VLOAD(V128Load16x4U, 8, (load_extend<uint16_t, uint32_t>(p)))
-  VLOAD(V128Load32x2S, 8, (load_extend<int32_t, int64_t>(p)))
-  VLOAD(V128Load32x2U, 8, (load_extend<uint32_t, uint64_t>(p)))
-  VLOAD(V128Load8Splat, 1, load_splat<uint8_t>(p))
-  VLOAD(V128Load16Splat, 2, load_splat<uint16_t>(p))
-  VLOAD(V128Load32Splat, 4, load_splat<uint32_t>(p))
-  VLOAD(V128Load64Splat, 8, load_splat<uint64_t>(p))
-  VLOAD(V128Load32Zero, 4, load_zero<uint32_t>(p))
-  VLOAD(V128Load64Zero, 8, load_zero<uint64_t>(p))
+  // i32 + offset as a 65-bit-safe u64; alignment hints are ignored.
+  //
+  // Each access is written once, as a body over `mb`/`ms` (the memory's base and size), and
+  // SHARD_MEM_ACCESSES lists them all. The list is expanded twice: here into L_<Op>, the
+  // handlers for memory 0 (from the loop's cached mbase/msize), and near the end of the loop
+  // into L_MemN_<Op> for other memories (multi-memory), which look their memory up in the
+  // instance from the word after the access's own `words` words. Keeping those apart keeps
+  // memory 0's handlers as close together as before.
+#define EA(slot, N)                                                  \
+  uint64_t ea = uint64_t(rd<uint32_t>(S(slot))) + pc[2].u64;         \
+  if (ea + (N) > ms) TRAP(TrapKind::OutOfBoundsMemory)
+  // Loads: [op][dst|addr][offset]; stores: [op][addr|val][offset].
+#define LOAD(T, M) EA(pc[1].hi, sizeof(M)); wr<T>(S(pc[1].lo), static_cast<T>(rd<M>(mb + ea)));
+#define STORE(T, M) EA(pc[1].lo, sizeof(M)); wr<M>(mb + ea, static_cast<M>(rd<T>(S(pc[1].hi))));
+#define VLOAD(N, expr) EA(pc[1].hi, N); const uint8_t* p = mb + ea; wr<V128>(S(pc[1].lo), expr);
   // Lane loads: [op][dst|addr][offset][vec|lane]; lane stores: [op][addr|vec][offset][lane|-].
-#define VLOAD_LANE(id, T)                                      \
-  L_##id : {                                                   \
-    EA(sizeof(T));                                             \
-    V128 v = rd<V128>(S(pc[3].lo));                            \
-    v.set_lane<T>(int(pc[3].hi), rd<T>(mbase + ea));           \
-    wr<V128>(S(pc[1].lo), v);                                  \
-    pc += 4;                                                   \
-    NEXT();                                                    \
+#define VLOAD_LANE(T)                                 \
+  EA(pc[1].hi, sizeof(T));                            \
+  V128 v = rd<V128>(S(pc[3].lo));                     \
+  v.set_lane<T>(int(pc[3].hi), rd<T>(mb + ea));       \
+  wr<V128>(S(pc[1].lo), v);
+#define VSTORE_LANE(T) EA(pc[1].lo, sizeof(T)); wr<T>(mb + ea, rd<V128>(S(pc[1].hi)).lane<T>(int(pc[3].lo)));
+#define SHARD_MEM_ACCESSES(M)                                                  \
+  M(I32Load, 3, LOAD(uint32_t, uint32_t))                                      \
+  M(I64Load, 3, LOAD(uint64_t, uint64_t))                                      \
+  M(F32Load, 3, LOAD(float, float))                                            \
+  M(F64Load, 3, LOAD(double, double))                                          \
+  M(I32Load8S, 3, LOAD(uint32_t, int8_t))                                      \
+  M(I32Load8U, 3, LOAD(uint32_t, uint8_t))                                     \
+  M(I32Load16S, 3, LOAD(uint32_t, int16_t))                                    \
+  M(I32Load16U, 3, LOAD(uint32_t, uint16_t))                                   \
+  M(I64Load8S, 3, LOAD(uint64_t, int8_t))                                      \
+  M(I64Load8U, 3, LOAD(uint64_t, uint8_t))                                     \
+  M(I64Load16S, 3, LOAD(uint64_t, int16_t))                                    \
+  M(I64Load16U, 3, LOAD(uint64_t, uint16_t))                                   \
+  M(I64Load32S, 3, LOAD(uint64_t, int32_t))                                    \
+  M(I64Load32U, 3, LOAD(uint64_t, uint32_t))                                   \
+  M(V128Load, 3, LOAD(V128, V128))                                             \
+  M(I32Store, 3, STORE(uint32_t, uint32_t))                                    \
+  M(I64Store, 3, STORE(uint64_t, uint64_t))                                    \
+  M(F32Store, 3, STORE(float, float))                                          \
+  M(F64Store, 3, STORE(double, double))                                        \
+  M(I32Store8, 3, STORE(uint32_t, uint8_t))                                    \
+  M(I32Store16, 3, STORE(uint32_t, uint16_t))                                  \
+  M(I64Store8, 3, STORE(uint64_t, uint8_t))                                    \
+  M(I64Store16, 3, STORE(uint64_t, uint16_t))                                  \
+  M(I64Store32, 3, STORE(uint64_t, uint32_t))                                  \
+  M(V128Store, 3, STORE(V128, V128))                                           \
+  M(V128Load8x8S, 3, VLOAD(8, (load_extend<int8_t, int16_t>(p))))              \
+  M(V128Load8x8U, 3, VLOAD(8, (load_extend<uint8_t, uint16_t>(p))))            \
+  M(V128Load16x4S, 3, VLOAD(8, (load_extend<int16_t, int32_t>(p))))            \
+  M(V128Load16x4U, 3, VLOAD(8, (load_extend<uint16_t, uint32_t>(p))))          \
+  M(V128Load32x2S, 3, VLOAD(8, (load_extend<int32_t, int64_t>(p))))            \
+  M(V128Load32x2U, 3, VLOAD(8, (load_extend<uint32_t, uint64_t>(p))))          \
+  M(V128Load8Splat, 3, VLOAD(1, load_splat<uint8_t>(p)))                       \
+  M(V128Load16Splat, 3, VLOAD(2, load_splat<uint16_t>(p)))                     \
+  M(V128Load32Splat, 3, VLOAD(4, load_splat<uint32_t>(p)))                     \
+  M(V128Load64Splat, 3, VLOAD(8, load_splat<uint64_t>(p)))                     \
+  M(V128Load32Zero, 3, VLOAD(4, load_zero<uint32_t>(p)))                       \
+  M(V128Load64Zero, 3, VLOAD(8, load_zero<uint64_t>(p)))                       \
+  M(V128Load8Lane, 4, VLOAD_LANE(uint8_t))                                     \
+  M(V128Load16Lane, 4, VLOAD_LANE(uint16_t))                                   \
+  M(V128Load32Lane, 4, VLOAD_LANE(uint32_t))                                   \
+  M(V128Load64Lane, 4, VLOAD_LANE(uint64_t))                                   \
+  M(V128Store8Lane, 4, VSTORE_LANE(uint8_t))                                   \
+  M(V128Store16Lane, 4, VSTORE_LANE(uint16_t))                                 \
+  M(V128Store32Lane, 4, VSTORE_LANE(uint32_t))                                 \
+  M(V128Store64Lane, 4, VSTORE_LANE(uint64_t))
+#define MEM0_HANDLER(id, words, ...) \
+  L_##id : {                         \
+    uint8_t* const mb = mbase;       \
+    const uint64_t ms = msize;       \
+    __VA_ARGS__                      \
+    pc += (words);                   \
+    NEXT();                          \
   }
-#define VSTORE_LANE(id, T)                                             \
-  L_##id : {                                                           \
-    uint64_t ea = uint64_t(rd<uint32_t>(S(pc[1].lo))) + pc[2].u64;     \
-    if (ea + sizeof(T) > msize) TRAP(TrapKind::OutOfBoundsMemory);     \
-    wr<T>(mbase + ea, rd<V128>(S(pc[1].hi)).lane<T>(int(pc[3].lo)));   \
-    pc += 4;                                                           \
-    NEXT();                                                            \
-  }
-  VLOAD_LANE(V128Load8Lane, uint8_t)
-  VLOAD_LANE(V128Load16Lane, uint16_t)
-  VLOAD_LANE(V128Load32Lane, uint32_t)
-  VLOAD_LANE(V128Load64Lane, uint64_t)
-  VSTORE_LANE(V128Store8Lane, uint8_t)
-  VSTORE_LANE(V128Store16Lane, uint16_t)
-  VSTORE_LANE(V128Store32Lane, uint32_t)
-  VSTORE_LANE(V128Store64Lane, uint64_t)
+  SHARD_MEM_ACCESSES(MEM0_HANDLER)
+#undef MEM0_HANDLER
+
+  // Bulk memory: [op][a|b][c|-][x|y] with the memory (and data) indices in the last word.
+  // The plain forms work on memory 0 through mbase/msize, the N forms look memories up.
+  // Bounds are checked before any write.
+#define MEMORY_FILL(BASE, SIZE)                                                      \
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), n = rd<uint32_t>(S(pc[2].lo));             \
+  if (d + n > (SIZE)) TRAP(TrapKind::OutOfBoundsMemory);                             \
+  if (n != 0) std::memset((BASE) + d, static_cast<uint8_t>(rd<uint32_t>(S(pc[1].hi))), n)
+#define MEMORY_COPY(DBASE, DSIZE, SBASE, SSIZE)                                                          \
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo)); \
+  if (d + n > (DSIZE) || s + n > (SSIZE)) TRAP(TrapKind::OutOfBoundsMemory);                             \
+  if (n != 0) std::memmove((DBASE) + d, (SBASE) + s, n)
+#define MEMORY_INIT(BASE, SIZE)                                                                          \
+  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo)); \
+  const rt::DataInst* seg = inst->datas[pc[3].lo];                                                       \
+  if (s + n > seg->size || d + n > (SIZE)) TRAP(TrapKind::OutOfBoundsMemory);                            \
+  if (n != 0) std::memcpy((BASE) + d, seg->bytes + s, n)
 
 L_X_MemorySize:
   wr<uint32_t>(S(pc[1].lo), static_cast<uint32_t>(msize >> 16));
+  pc += 2;
+  NEXT();
+L_X_MemorySizeN:
+  wr<uint32_t>(S(pc[1].lo), static_cast<uint32_t>(inst->memories[pc[1].hi]->pages()));
   pc += 2;
   NEXT();
 L_X_MemoryGrow:
@@ -436,29 +449,51 @@ L_X_MemoryGrow:
   RELOAD_MEM();
   pc += 2;
   NEXT();
+L_X_MemoryGrowN:
+  // [op][dst|delta][memidx|-]. Memory N may be memory 0 too (one memory imported twice).
+  wr<uint32_t>(S(pc[1].lo), inst->memories[pc[2].lo]->grow(rd<uint32_t>(S(pc[1].hi))));
+  RELOAD_MEM();
+  pc += 3;
+  NEXT();
 L_X_MemoryFill: {
-  // [op][d|val][n|-][-|-]; bounds checked before any write (bulk memory semantics).
-  uint64_t d = rd<uint32_t>(S(pc[1].lo)), n = rd<uint32_t>(S(pc[2].lo));
-  if (d + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
-  if (n != 0) std::memset(mbase + d, static_cast<uint8_t>(rd<uint32_t>(S(pc[1].hi))), n);
+  MEMORY_FILL(mbase, msize);
+  pc += 4;
+  NEXT();
+}
+L_X_MemoryFillN: {
+  const rt::MemoryInst* m = inst->memories[pc[3].lo];
+  MEMORY_FILL(m->base, m->size);
   pc += 4;
   NEXT();
 }
 L_X_MemoryCopy: {
-  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
-  if (d + n > msize || s + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
-  if (n != 0) std::memmove(mbase + d, mbase + s, n);
+  MEMORY_COPY(mbase, msize, mbase, msize);
+  pc += 4;
+  NEXT();
+}
+L_X_MemoryCopyN: {
+  // [..][dst memidx|src memidx]; memmove also serves distinct memories.
+  const rt::MemoryInst* dm = inst->memories[pc[3].lo];
+  const rt::MemoryInst* sm = inst->memories[pc[3].hi];
+  MEMORY_COPY(dm->base, dm->size, sm->base, sm->size);
   pc += 4;
   NEXT();
 }
 L_X_MemoryInit: {
-  uint64_t d = rd<uint32_t>(S(pc[1].lo)), s = rd<uint32_t>(S(pc[1].hi)), n = rd<uint32_t>(S(pc[2].lo));
-  const rt::DataInst* seg = inst->datas[pc[3].lo];
-  if (s + n > seg->size || d + n > msize) TRAP(TrapKind::OutOfBoundsMemory);
-  if (n != 0) std::memcpy(mbase + d, seg->bytes + s, n);
+  MEMORY_INIT(mbase, msize);
   pc += 4;
   NEXT();
 }
+L_X_MemoryInitN: {
+  // [..][dataidx|memidx]
+  const rt::MemoryInst* m = inst->memories[pc[3].hi];
+  MEMORY_INIT(m->base, m->size);
+  pc += 4;
+  NEXT();
+}
+#undef MEMORY_FILL
+#undef MEMORY_COPY
+#undef MEMORY_INIT
 L_X_DataDrop:
   inst->datas[pc[1].lo]->size = 0;
   pc += 2;
@@ -677,6 +712,26 @@ L_X_Ret: {
   }
   NEXT();
 }
+
+  // ---- loads and stores on memories other than 0 (see SHARD_MEM_ACCESSES above) ----
+#define MEMN_HANDLER(id, words, ...)                           \
+  L_MemN_##id : {                                              \
+    const rt::MemoryInst* mn = inst->memories[pc[words].lo];   \
+    uint8_t* const mb = mn->base;                              \
+    const uint64_t ms = mn->size;                              \
+    __VA_ARGS__                                                \
+    pc += (words) + 1;                                         \
+    NEXT();                                                    \
+  }
+  SHARD_MEM_ACCESSES(MEMN_HANDLER)
+#undef MEMN_HANDLER
+#undef SHARD_MEM_ACCESSES
+#undef EA
+#undef LOAD
+#undef STORE
+#undef VLOAD
+#undef VLOAD_LANE
+#undef VSTORE_LANE
 
 trap:
   ctx->raise(tk);

@@ -32,11 +32,11 @@ enum class Imm : uint8_t {
   Data,          ///< dataidx
   TableInit,     ///< elemidx tableidx
   TableCopy,     ///< tableidx tableidx (destination first)
-  Memory,        ///< memidx (a 0x00 byte in Wasm 2.0)
+  Memory,        ///< memidx (multi-memory; a 0x00 byte in Wasm 2.0)
   MemoryInit,    ///< dataidx memidx
-  MemoryCopy,    ///< memidx memidx
-  MemArg,        ///< align offset
-  MemArgLane,    ///< align offset laneidx
+  MemoryCopy,    ///< memidx memidx (destination first)
+  MemArg,        ///< flags [memidx] offset: flags = align | 0x40 when a memidx follows
+  MemArgLane,    ///< memarg laneidx
   Lane,          ///< laneidx (one byte)
   RefType,       ///< reftype byte
   SelectT,       ///< vec(valtype)

@@ -2,11 +2,13 @@
 // table, and compares each file's pass count with spec-tests/EXPECTED.tsv. Exit status 1 on
 // any regression (fewer passes than expected) or a script that does not parse; 0 otherwise.
 //
-//   shard_spec [--suite DIR] [--tier 2.0] [--expected FILE] [--update] [-v] [FILTER...]
+//   shard_spec [--suite DIR] [--tier 2.0] [--feature F] [--expected FILE] [--update] [-v] [FILTER...]
 //   shard_spec --component-model [--suite DIR] [--expected FILE] [--update] [-v] [FILTER...]
 //
 // DIR defaults to $SHARD_TESTSUITE_DIR, else the path configured at build time
 // (../shared/wasm-testsuite beside the checkout). FILTERs keep files whose path contains one.
+// --feature F keeps only the tier's rows whose feature column is exactly F (e.g. `--tier 3.0
+// --feature multi-memory`: the files that need multi-memory and no other 3.0 feature).
 //
 // With --component-model, the scripts are the Component Model's tests (DIR defaults to
 // $SHARD_COMPONENT_TESTS_DIR, else ../shared/component-model-tests): every .wast file below
@@ -32,6 +34,7 @@ namespace {
 struct Options {
   std::string suite;
   std::string tier = "2.0";
+  std::string feature;  ///< empty: every row of the tier
   std::string expected_path = SHARD_SPEC_EXPECTED;
   bool update = false;
   bool verbose = false;
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
     };
     if (a == "--suite") opt.suite = need("--suite");
     else if (a == "--tier") opt.tier = need("--tier");
+    else if (a == "--feature") opt.feature = need("--feature");
     else if (a == "--expected") opt.expected_path = need("--expected");
     else if (a == "--update") opt.update = true;
     else if (a == "--component-model") opt.component_model = true;
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
     while (std::getline(tiers, line)) {
       auto cols = split(line, '\t');
       if (cols.size() < 2 || cols[1] != opt.tier) continue;
+      if (!opt.feature.empty() && (cols.size() < 3 || cols[2] != opt.feature)) continue;
       bool keep = opt.filters.empty();
       for (const auto& f : opt.filters) keep = keep || cols[0].find(f) != std::string::npos;
       if (keep) files.push_back(cols[0]);
@@ -193,7 +198,8 @@ int main(int argc, char** argv) {
     got = expected;
     std::ofstream out(opt.expected_path);
     out << "# file\tpassed — expected passing commands per spec file; CI fails if a count drops.\n";
-    out << "# Regenerate with: build/bin/shard_spec --update (core) and build/bin/shard_spec --component-model --update\n";
+    out << "# Regenerate with: build/bin/shard_spec --update (core 2.0), build/bin/shard_spec --tier 3.0 --feature "
+           "multi-memory --update, and build/bin/shard_spec --component-model --update\n";
     for (const auto& [k, v] : got) out << k << '\t' << v << '\n';
     fmt::print("wrote {}\n", opt.expected_path);
   }

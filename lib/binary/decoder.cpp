@@ -538,11 +538,15 @@ bool skip_immediates(Reader& r, Op op) {
       r.u32();
       r.u32();
       break;
-    case Imm::Memory: r.u8(); break;
-    case Imm::MemoryInit: r.u32(); r.u8(); break;
-    case Imm::MemoryCopy: r.u8(); r.u8(); break;
-    case Imm::MemArg: r.u32(); r.u64(); break;
-    case Imm::MemArgLane: r.u32(); r.u64(); r.u8(); break;
+    case Imm::Memory: r.u32(); break;
+    case Imm::MemoryInit: case Imm::MemoryCopy: r.u32(); r.u32(); break;
+    case Imm::MemArg: case Imm::MemArgLane: {
+      // Bit 6 of the flags: a memory index follows (binary/instructions.rst: memarg).
+      if (r.u32() & 0x40) r.u32();
+      r.u64();
+      if (info(op).imm == Imm::MemArgLane) r.u8();
+      break;
+    }
     case Imm::Lane: case Imm::RefType: r.u8(); break;
     case Imm::SelectT: {
       uint32_t n = r.len();

@@ -266,11 +266,11 @@ class BodyDecoder {
 
   // ---- immediates (binary/instructions.rst) -------------------------------------------
 
-  bool zero_byte() {
-    size_t at = r_.pos();
-    uint8_t b = r_.u8();
+  /// A memidx immediate (multi-memory, Wasm 3.0: a u32 where Wasm 2.0 had a zero byte).
+  bool memory_index(uint32_t& out) {
+    out = r_.u32();
     if (r_.failed()) return reader_failed();
-    if (kCheck && b != 0) return malformed(at, "zero byte expected");
+    if (kCheck && out >= m_.num_memories()) return invalid(fmt::format("unknown memory {}", out));
     return true;
   }
 
@@ -299,13 +299,23 @@ class BodyDecoder {
     return true;
   }
 
+  // binary/instructions.rst: memarg — the flags hold the alignment in bits 0-5; bit 6 says
+  // a memory index follows (multi-memory), otherwise it is memory 0. Larger flags are malformed.
   bool memarg(const OpInfo& oi) {
-    instr_.align = r_.u32();
+    size_t at = r_.pos();
+    uint32_t flags = r_.u32();
+    if (r_.failed()) return reader_failed();
+    if (kCheck && flags >= 0x80) return malformed(at, "malformed memop flags");
+    if (flags & 0x40) {  // else instr_.index stays 0
+      instr_.index = r_.u32();
+      if (r_.failed()) return reader_failed();
+    }
+    instr_.align = flags & 0x3f;
     instr_.offset_imm = r_.u64();
     if (r_.failed()) return reader_failed();
-    // Wasm 2.0 offsets are u32 (binary/instructions.rst: memarg).
+    // Offsets of 32-bit memories are u32 (memory64 is not supported).
     if (kCheck && instr_.offset_imm > UINT32_MAX) return malformed(instr_.offset, "integer too large");
-    if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
+    if (kCheck && instr_.index >= m_.num_memories()) return invalid(fmt::format("unknown memory {}", instr_.index));
     // valid/instructions.rst: 2^align must not be larger than the access width.
     if (kCheck && instr_.align > oi.aux) return invalid("alignment must not be larger than natural");
     return true;
@@ -349,21 +359,16 @@ class BodyDecoder {
         instr_.index = r_.u32();
         instr_.index2 = r_.u32();
         break;
-      case Imm::Memory:
-        if (!zero_byte()) return false;
-        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
-        return true;
+      // binary/instructions.rst: memory.size/grow/fill x, memory.init y x, memory.copy x1 x2
+      // (destination first).
+      case Imm::Memory: return memory_index(instr_.index);
       case Imm::MemoryInit:
         instr_.index = r_.u32();
         if (r_.failed()) return reader_failed();
         // The reference interpreter checks the memory before the data segment.
-        if (!zero_byte()) return false;
-        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
+        if (!memory_index(instr_.index2)) return false;
         return data_index();
-      case Imm::MemoryCopy:
-        if (!zero_byte() || !zero_byte()) return false;
-        if (kCheck && m_.num_memories() == 0) return invalid("unknown memory 0");
-        return true;
+      case Imm::MemoryCopy: return memory_index(instr_.index) && memory_index(instr_.index2);
       case Imm::MemArg: return memarg(oi);
       case Imm::MemArgLane: return memarg(oi) && lane(16u >> oi.aux);
       case Imm::Lane: return lane(oi.aux);

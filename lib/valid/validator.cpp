@@ -43,9 +43,8 @@ class ModuleValidator {
       if (f.type_index >= m_.types.size()) fail(f.code_offset, fmt::format("unknown type {}", f.type_index));
     }
     for (const TableType& t : m_.tables) check_limits(t.limits, UINT32_MAX, "table", 0);
+    // Any number of memories (multi-memory, Wasm 3.0; valid/modules.rst).
     for (const MemoryType& mem : m_.memories) check_memory(mem);
-    // Wasm 2.0 allows one memory (valid/modules.rst); multiple memories are a 3.0 feature.
-    if (m_.num_memories() > 1) fail(0, "multiple memories");
     check_globals();
     check_exports();
     check_start();

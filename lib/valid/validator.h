@@ -1,4 +1,4 @@
-// WasmModule validation (valid/modules.rst) for Wasm 2.0, and load = decode + validate.
+// WasmModule validation (valid/modules.rst) for Wasm 2.0 plus multi-memory, and load = decode + validate.
 #pragma once
 
 #include <cstdint>

@@ -43,7 +43,8 @@ struct Instr {
   Op op = Op::Nop;
   size_t offset = 0;     ///< byte offset of the opcode in WasmModule::bytes
   uint32_t height = 0;   ///< operand-stack height before the instruction
-  uint32_t index = 0;    ///< local/global/func/table/elem/data/type/label index; memidx
+  uint32_t index = 0;    ///< local/global/func/table/elem/data/type/label index; the memidx of
+                         ///< loads, stores and memory.size/grow/fill; memory.copy: destination memory
   uint32_t index2 = 0;   ///< call_indirect: table; table.init: table; table.copy: source table;
                          ///< memory.init: memory; memory.copy: source memory
   uint64_t offset_imm = 0;  ///< memarg offset

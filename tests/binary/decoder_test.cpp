@@ -167,3 +167,40 @@ TEST_CASE("non-constant instructions in constant expressions decode and fail val
   CHECK(v.error().kind == ErrorKind::Invalid);
   CHECK(v.error().message.find("constant expression required") != std::string::npos);
 }
+
+TEST_CASE("multi-memory: imported and defined memories share one index space", "[binary][multi-memory]") {
+  // (import "env" "m" (memory 1 2)) (memory 0) (memory 3)
+  // (data (memory 2) (i32.const 8) "ab") (data (memory 0) (i32.const 0) "c") — flags 2 and 0
+  Bytes imports = cat({{0x01}, str("env"), str("m"), {0x02, 0x01, 0x01, 0x02}});
+  Bytes memories = {0x02, 0x00, 0x00, 0x00, 0x03};
+  Bytes datas = cat({{0x02}, {0x02, 0x02, 0x41, 0x08, 0x0b}, str("ab"), {0x00, 0x41, 0x00, 0x0b}, str("c")});
+  auto r = decode_module(module({section(2, imports), section(5, memories), section(11, datas)}));
+  REQUIRE(r.ok());
+  const WasmModule& m = *r;
+  CHECK(m.num_imported_memories == 1);
+  CHECK(m.memories.size() == 2);
+  REQUIRE(m.num_memories() == 3);
+  CHECK(m.all_memories[0].limits.max == 2u);
+  CHECK(m.all_memories[1].limits.min == 0);
+  CHECK(m.all_memories[2].limits.min == 3);
+  REQUIRE(m.datas.size() == 2);
+  CHECK(m.datas[0].mode == SegmentMode::Active);
+  CHECK(m.datas[0].memory == 2);
+  CHECK(m.datas[1].memory == 0);
+  CHECK(load_module(module({section(2, imports), section(5, memories), section(11, datas)})).ok());
+}
+
+TEST_CASE("multi-memory: immediates with memory indices are skipped whole", "[binary][multi-memory]") {
+  auto skipped = [](Op op, const Bytes& imm) {
+    Bytes b = cat({imm, {0xee}});
+    binary::Reader r(b.data(), 0, b.size());
+    REQUIRE(binary::skip_immediates(r, op));
+    return r.pos();
+  };
+  CHECK(skipped(Op::I32Load, {0x02, 0x10}) == 2);                   // align 2, offset 16
+  CHECK(skipped(Op::I32Load, {0x42, 0x81, 0x01, 0x10}) == 4);       // bit 6: memory 129 follows
+  CHECK(skipped(Op::V128Load8Lane, {0x40, 0x01, 0x00, 0x03}) == 4);  // memory 1, offset 0, lane 3
+  CHECK(skipped(Op::MemorySize, {0x85, 0x01}) == 2);                // memidx is a u32, not a byte
+  CHECK(skipped(Op::MemoryCopy, {0x01, 0x82, 0x01}) == 3);
+  CHECK(skipped(Op::MemoryInit, {0x00, 0x02}) == 2);
+}

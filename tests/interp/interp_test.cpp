@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 #include <pthread.h>
 
+#include <cstring>
+#include <string>
+
 #include "../runtime/test_module.h"
 #include "interp/code.h"
 #include "interp/interp.h"
@@ -259,4 +262,179 @@ TEST_CASE("wasm calls host functions and host functions call back into wasm", "[
   REQUIRE(t2.trap->backtrace.size() == 1);
   CHECK(t2.trap->backtrace[0].func_index == via);
   CHECK(rt::call(store, twice, arg).ok());
+}
+
+// ---- multi-memory ------------------------------------------------------------------------------
+
+namespace {
+
+Bytes v128_const(uint64_t lo, uint64_t hi) {
+  Bytes b{0xfd, 0x0c};
+  for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(lo >> (8 * i)));
+  for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(hi >> (8 * i)));
+  return b;
+}
+/// A prefixed SIMD memory instruction (0xfd code) with a memarg on `memidx` and optionally a lane.
+Bytes simd_mem(uint8_t code, uint32_t memidx, int lane = -1) {
+  Bytes b = op::mem(code, 0, 0, memidx);
+  b.insert(b.begin(), 0xfd);
+  if (lane >= 0) b.push_back(static_cast<uint8_t>(lane));
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("multi-memory: a store to memory 1 leaves memory 0 alone", "[interp][multi-memory]") {
+  ModuleBuilder b;
+  b.memory(2);  // memory 0
+  b.memory(1);  // memory 1
+  uint32_t st = b.type({I32, I32}, {});
+  uint32_t ld = b.type({I32}, {I32});
+  uint32_t ld64 = b.type({I32}, {I64});
+  b.export_("store0", ExternKind::Func, b.func(st, {}, code({op::local_get(0), op::local_get(1), op::mem(0x36, 4, 2)})));
+  b.export_("store1", ExternKind::Func, b.func(st, {}, code({op::local_get(0), op::local_get(1), op::mem(0x36, 4, 2, 1)})));
+  b.export_("load0", ExternKind::Func, b.func(ld, {}, code({op::local_get(0), op::mem(0x28, 4, 2)})));
+  b.export_("load1", ExternKind::Func, b.func(ld, {}, code({op::local_get(0), op::mem(0x28, 4, 2, 1)})));
+  b.export_("store8_1", ExternKind::Func, b.func(st, {}, code({op::local_get(0), op::local_get(1), op::mem(0x3a, 0, 0, 1)})));
+  b.export_("load8s_1", ExternKind::Func, b.func(ld64, {}, code({op::local_get(0), op::mem(0x30, 0, 0, 1)})));
+  Env env(b);
+  rt::MemoryInst* m0 = env.inst->memories[0];
+  rt::MemoryInst* m1 = env.inst->memories[1];
+
+  REQUIRE(env.call("store1", {i32(0), i32(0xdeadbeef)}).ok());
+  CHECK(env.call("load1", {i32(0)}).values[0].i32 == 0xdeadbeef);
+  CHECK(env.call("load0", {i32(0)}).values[0].i32 == 0);
+  CHECK(m1->base[4] == 0xef);
+  for (int k = 0; k < 16; ++k) CHECK(m0->base[k] == 0);
+  REQUIRE(env.call("store0", {i32(0), i32(7)}).ok());
+  CHECK(env.call("load0", {i32(0)}).values[0].i32 == 7);
+  CHECK(env.call("load1", {i32(0)}).values[0].i32 == 0xdeadbeef);
+
+  // Narrow accesses convert as on memory 0.
+  REQUIRE(env.call("store8_1", {i32(100), i32(0x1ff)}).ok());
+  CHECK(env.call("load8s_1", {i32(100)}).values[0].i64 == ~uint64_t{0});
+  CHECK(m0->base[100] == 0);
+
+  // Bounds are memory 1's own: it has one page, memory 0 two.
+  CHECK(env.call("load0", {i32(65532)}).ok());
+  auto r = env.call("load1", {i32(65532)});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.trap->kind == TrapKind::OutOfBoundsMemory);
+  REQUIRE(r.trap->backtrace.size() == 1);
+  const WasmModule& m = *env.inst->module;
+  CHECK(r.trap->backtrace[0].offset == m.functions[3].body_offset + 2);  // the i32.load after local.get 0
+  CHECK(env.call("store1", {i32(65533), i32(1)}).trap->message == "out of bounds memory access");
+
+  // Memory 0 keeps its plain handlers; memory 1 gets the MemN forms.
+  std::string l0 = env.listing("store0"), l1 = env.listing("store1");
+  INFO(l0 << l1);
+  CHECK(l0.find("i32.store") != std::string::npos);
+  CHECK(l0.find("memN.") == std::string::npos);
+  CHECK(l1.find("memN.i32.store") != std::string::npos);
+}
+
+TEST_CASE("multi-memory: SIMD loads and stores, lane forms included, on memory 1", "[interp][multi-memory]") {
+  ModuleBuilder b;
+  b.memory(1);
+  b.memory(1);
+  uint32_t a_void = b.type({I32}, {});
+  uint32_t a_i32 = b.type({I32}, {I32});
+  uint32_t a_i64 = b.type({I32}, {I64});
+  // v128.store64_lane 1 lane 1 of (0x1111, 0x2222) at addr
+  b.export_("store_lane", ExternKind::Func,
+            b.func(a_void, {}, code({op::local_get(0), v128_const(0x1111, 0x2222), simd_mem(0x5b, 1, 1)})));
+  // i8x16.extract_lane_u 3 (v128.load8_lane 1 lane 3 addr (v128.const 0))
+  b.export_("load_lane", ExternKind::Func,
+            b.func(a_i32, {}, code({op::local_get(0), v128_const(0, 0), simd_mem(0x54, 1, 3), {0xfd, 0x16, 0x03}})));
+  // i64x2.extract_lane 0 (v128.load 1 addr)
+  b.export_("load", ExternKind::Func, b.func(a_i64, {}, code({op::local_get(0), simd_mem(0x00, 1), {0xfd, 0x1d, 0x00}})));
+  Env env(b);
+  REQUIRE(env.call("store_lane", {i32(16)}).ok());
+  CHECK(env.call("load", {i32(16)}).values[0].i64 == 0x2222);
+  CHECK(env.call("load_lane", {i32(17)}).values[0].i32 == 0x22);
+  CHECK(env.inst->memories[0]->base[16] == 0);
+  CHECK(env.call("store_lane", {i32(65529)}).trap->message == "out of bounds memory access");
+  CHECK(env.call("load_lane", {i32(65536)}).trap->message == "out of bounds memory access");
+}
+
+TEST_CASE("multi-memory: memory.size, grow, fill, copy and init name their memory", "[interp][multi-memory]") {
+  ModuleBuilder b;
+  b.memory(1, 3);  // memory 0
+  b.memory(2, 4);  // memory 1
+  b.passive_data("hello");
+  uint32_t none_i32 = b.type({}, {I32});
+  uint32_t i32_i32 = b.type({I32}, {I32});
+  uint32_t three = b.type({I32, I32, I32}, {});
+  auto args3 = [](const Bytes& instr) { return code({op::local_get(0), op::local_get(1), op::local_get(2), instr}); };
+  b.export_("size0", ExternKind::Func, b.func(none_i32, {}, op::memory_size(0)));
+  b.export_("size1", ExternKind::Func, b.func(none_i32, {}, op::memory_size(1)));
+  b.export_("grow0", ExternKind::Func, b.func(i32_i32, {}, code({op::local_get(0), op::memory_grow(0)})));
+  b.export_("grow1", ExternKind::Func, b.func(i32_i32, {}, code({op::local_get(0), op::memory_grow(1)})));
+  b.export_("fill1", ExternKind::Func, b.func(three, {}, args3(op::memory_fill(1))));
+  b.export_("copy_1_to_0", ExternKind::Func, b.func(three, {}, args3(op::memory_copy(0, 1))));
+  b.export_("copy_0_to_1", ExternKind::Func, b.func(three, {}, args3(op::memory_copy(1, 0))));
+  b.export_("copy_1_to_1", ExternKind::Func, b.func(three, {}, args3(op::memory_copy(1, 1))));
+  b.export_("init1", ExternKind::Func, b.func(three, {}, args3(op::memory_init(0, 1))));
+  Env env(b);
+  uint8_t* m0 = env.inst->memories[0]->base;
+  uint8_t* m1 = env.inst->memories[1]->base;
+  auto bytes = [](const uint8_t* p, size_t n) { return std::string(reinterpret_cast<const char*>(p), n); };
+
+  CHECK(env.call("size0").values[0].i32 == 1);
+  CHECK(env.call("size1").values[0].i32 == 2);
+  CHECK(env.call("grow1", {i32(1)}).values[0].i32 == 2);
+  CHECK(env.call("size1").values[0].i32 == 3);
+  CHECK(env.call("size0").values[0].i32 == 1);
+  CHECK(env.call("grow1", {i32(2)}).values[0].i32 == UINT32_MAX);  // past memory 1's maximum of 4
+  CHECK(env.call("grow0", {i32(2)}).values[0].i32 == 1);
+  CHECK(env.call("size0").values[0].i32 == 3);
+  CHECK(env.call("size1").values[0].i32 == 3);
+
+  REQUIRE(env.call("fill1", {i32(10), i32(0x55), i32(3)}).ok());
+  CHECK(bytes(m1 + 9, 5) == std::string("\0\x55\x55\x55\0", 5));
+  CHECK(m0[10] == 0);
+  CHECK(env.call("fill1", {i32(3 * 65536 - 1), i32(1), i32(2)}).trap->message == "out of bounds memory access");
+
+  REQUIRE(env.call("init1", {i32(2 * 65536 + 1), i32(1), i32(4)}).ok());
+  CHECK(bytes(m1 + 2 * 65536 + 1, 4) == "ello");
+  CHECK(m0[2 * 65536 + 1] == 0);
+  CHECK(env.call("init1", {i32(3 * 65536 - 2), i32(0), i32(5)}).trap->message == "out of bounds memory access");
+
+  // Between memories, both ways, and within memory 1 (overlapping).
+  REQUIRE(env.call("copy_1_to_0", {i32(100), i32(9), i32(5)}).ok());
+  CHECK(bytes(m0 + 100, 5) == std::string("\0\x55\x55\x55\0", 5));
+  std::memcpy(m0 + 200, "abcd", 4);
+  REQUIRE(env.call("copy_0_to_1", {i32(2 * 65536 + 100), i32(200), i32(4)}).ok());
+  CHECK(bytes(m1 + 2 * 65536 + 100, 4) == "abcd");
+  REQUIRE(env.call("copy_1_to_1", {i32(2 * 65536 + 101), i32(2 * 65536 + 100), i32(4)}).ok());
+  CHECK(bytes(m1 + 2 * 65536 + 100, 5) == "aabcd");
+  // Each side is checked against its own memory, before anything is written.
+  m0[3 * 65536 - 1] = 0x77;
+  CHECK(env.call("copy_1_to_0", {i32(3 * 65536 - 1), i32(10), i32(2)}).trap->message == "out of bounds memory access");
+  CHECK(m0[3 * 65536 - 1] == 0x77);
+  CHECK(env.call("copy_0_to_1", {i32(0), i32(3 * 65536 - 1), i32(2)}).trap->message == "out of bounds memory access");
+
+  std::string l = env.listing("copy_1_to_0");
+  INFO(l);
+  CHECK(l.find("MemoryCopyN") != std::string::npos);
+}
+
+TEST_CASE("multi-memory: one memory imported twice grows under both indices", "[interp][multi-memory]") {
+  rt::Store store(rt::StoreConfig{}, &interp::tier());
+  rt::MemoryInst* shared = *store.create_memory(MemoryType{Limits{1, std::nullopt}});
+  ModuleBuilder b;
+  b.import_memory("env", "a", 1, std::nullopt);
+  b.import_memory("env", "b", 1, std::nullopt);
+  // grow memory 1 by a page, store 5 at 65536 through memory 0, load it back through memory 1,
+  // and add memory 0's size: memory 0's cached bounds must see the growth.
+  Bytes body = code({op::i32_const(1), op::memory_grow(1), {0x1a}, op::i32_const(65536), op::i32_const(5),
+                     op::mem(0x36, 0, 2, 0), op::i32_const(65536), op::mem(0x28, 0, 2, 1), op::memory_size(0), {0x6a}});
+  b.export_("f", ExternKind::Func, b.func(b.type({}, {I32}), {}, body));
+  rt::Extern ex[] = {rt::Extern::memory(shared), rt::Extern::memory(shared)};
+  auto r = rt::instantiate(store, b.load(), ex);
+  REQUIRE(r.ok());
+  auto v = rt::call(store, (*r)->find_func("f"), {});
+  REQUIRE(v.ok());
+  CHECK(v.values[0].i32 == 5 + 2);
+  CHECK(shared->pages() == 2);
 }

@@ -253,3 +253,76 @@ TEST_CASE("exports and globals are found by name", "[runtime][instantiate]") {
   CHECK((*inst)->exports.size() == 3);
   CHECK((*inst)->mem0_base == (*inst)->mem0->base);
 }
+
+TEST_CASE("multi-memory: imported memories come first, data segments reach their memory", "[runtime][multi-memory]") {
+  rt::Store store(rt::StoreConfig{}, &interp::tier());
+  rt::MemoryInst* imported = *store.create_memory(MemoryType{Limits{1, std::nullopt}});
+  ModuleBuilder b;
+  b.import_memory("env", "m", 1, std::nullopt);  // memory 0
+  b.memory(1);                                   // memory 1
+  b.memory(2, 2);                                // memory 2
+  b.data(4, "zero");
+  b.data(8, "one", 1);
+  b.data(65536 + 2, "two", 2);
+  b.export_("m1", ExternKind::Memory, 1);
+  b.export_("m2", ExternKind::Memory, 2);
+  rt::Extern ex[] = {rt::Extern::memory(imported)};
+  auto r = rt::instantiate(store, b.load(), ex);
+  REQUIRE(r.ok());
+  rt::Instance* inst = *r;
+  REQUIRE(inst->memory_vec.size() == 3);
+  CHECK(inst->memories == inst->memory_vec.data());
+  CHECK(inst->mem0 == imported);
+  CHECK(inst->mem0_base == imported->base);
+  rt::MemoryInst* m1 = inst->memory_vec[1];
+  rt::MemoryInst* m2 = inst->memory_vec[2];
+  CHECK(inst->find_export("m1")->as_memory() == m1);
+  CHECK(inst->find_export("m2")->as_memory() == m2);
+  CHECK(m1->pages() == 1);
+  CHECK(m2->pages() == 2);
+  CHECK(m2->max_pages == 2);
+  CHECK(std::string(reinterpret_cast<const char*>(imported->base + 4), 4) == "zero");
+  CHECK(std::string(reinterpret_cast<const char*>(m1->base + 8), 3) == "one");
+  CHECK(std::string(reinterpret_cast<const char*>(m2->base + 65538), 3) == "two");
+  // Each segment wrote only its own memory.
+  CHECK(imported->base[8] == 0);
+  CHECK(m1->base[4] == 0);
+  CHECK(m2->base[8] == 0);
+}
+
+TEST_CASE("multi-memory: a data segment out of bounds of its memory fails instantiation", "[runtime][multi-memory]") {
+  rt::Store store(rt::StoreConfig{}, &interp::tier());
+  ModuleBuilder b;
+  b.memory(2);  // memory 0 has room at 65536 ...
+  b.memory(1);  // ... memory 1 does not
+  b.data(0, "a", 1);
+  b.data(65536, "b", 1);
+  auto r = rt::instantiate(store, b.load(), {});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Uninstantiable);
+  CHECK(r.error().message == "out of bounds memory access");
+}
+
+TEST_CASE("multi-memory: each memory import is matched on its own", "[runtime][multi-memory]") {
+  rt::Store store(rt::StoreConfig{}, &interp::tier());
+  ModuleBuilder b;
+  b.import_memory("env", "a", 1, std::nullopt);
+  b.import_memory("env", "b", 2, 3);
+  auto mod = b.load();
+  REQUIRE(mod);
+  rt::MemoryInst* one = *store.create_memory(MemoryType{Limits{1, std::nullopt}});
+  rt::MemoryInst* two = *store.create_memory(MemoryType{Limits{2, 3}});
+  rt::Extern good[] = {rt::Extern::memory(one), rt::Extern::memory(two)};
+  auto ok = rt::instantiate(store, mod, good);
+  REQUIRE(ok.ok());
+  CHECK((*ok)->memory_vec == std::vector<rt::MemoryInst*>{one, two});
+  rt::Extern swapped[] = {rt::Extern::memory(two), rt::Extern::memory(one)};  // `one` is too small for "b"
+  auto bad = rt::instantiate(store, mod, swapped);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "incompatible import type");
+  // The same memory may be imported twice: both indices then name one memory.
+  rt::Extern twice[] = {rt::Extern::memory(two), rt::Extern::memory(two)};
+  auto same = rt::instantiate(store, mod, twice);
+  REQUIRE(same.ok());
+  CHECK((*same)->memories[0] == (*same)->memories[1]);
+}

@@ -51,10 +51,23 @@ inline Bytes call(uint32_t f) { Bytes b{0x10}; uleb(b, f); return b; }
 inline Bytes global_get(uint32_t i) { Bytes b{0x23}; uleb(b, i); return b; }
 inline Bytes br(uint32_t d) { Bytes b{0x0c}; uleb(b, d); return b; }
 inline Bytes br_if(uint32_t d) { Bytes b{0x0d}; uleb(b, d); return b; }
-inline Bytes mem(uint8_t opcode, uint32_t offset = 0, uint32_t align = 0) {
+/// A load/store with its memarg; a memory other than 0 sets flag bit 6 and adds its index
+/// (binary/instructions.rst: memarg).
+inline Bytes mem(uint8_t opcode, uint32_t offset = 0, uint32_t align = 0, uint32_t memidx = 0) {
   Bytes b{opcode};
-  uleb(b, align);
+  uleb(b, memidx == 0 ? align : (align | 0x40));
+  if (memidx != 0) uleb(b, memidx);
   uleb(b, offset);
+  return b;
+}
+inline Bytes memory_size(uint32_t memidx = 0) { Bytes b{0x3f}; uleb(b, memidx); return b; }
+inline Bytes memory_grow(uint32_t memidx = 0) { Bytes b{0x40}; uleb(b, memidx); return b; }
+inline Bytes memory_fill(uint32_t memidx = 0) { Bytes b{0xfc, 0x0b}; uleb(b, memidx); return b; }
+inline Bytes memory_copy(uint32_t dst, uint32_t src) { Bytes b{0xfc, 0x0a}; uleb(b, dst); uleb(b, src); return b; }
+inline Bytes memory_init(uint32_t data, uint32_t memidx = 0) {
+  Bytes b{0xfc, 0x08};
+  uleb(b, data);
+  uleb(b, memidx);
   return b;
 }
 }  // namespace op
@@ -121,7 +134,12 @@ class ModuleBuilder {
     bodies_.push_back(c);
     return num_imported_funcs_ + static_cast<uint32_t>(funcs_.size() - 1);
   }
-  void memory(uint32_t min, std::optional<uint32_t> max = std::nullopt) { limits(memory_, min, max), has_memory_ = true; }
+  /// Defines the next memory (multi-memory: call again for memory 1, 2, ...).
+  void memory(uint32_t min, std::optional<uint32_t> max = std::nullopt) {
+    Bytes m;
+    limits(m, min, max);
+    memories_.push_back(m);
+  }
   void table(uint32_t min, std::optional<uint32_t> max = std::nullopt) {
     table_.push_back(0x70);
     limits(table_, min, max);
@@ -152,12 +170,20 @@ class ModuleBuilder {
     for (uint32_t f : funcs) uleb(e, f);
     elems_.push_back(e);
   }
-  /// Active data segment for memory 0 at a constant offset.
-  void data(int32_t offset, const std::string& bytes) {
-    Bytes d{0x00};
+  /// Active data segment for memory `memidx` at a constant offset (flags 0, or 2 with an
+  /// explicit memory index).
+  void data(int32_t offset, const std::string& bytes, uint32_t memidx = 0) {
+    Bytes d{static_cast<uint8_t>(memidx == 0 ? 0x00 : 0x02)};
+    if (memidx != 0) uleb(d, memidx);
     Bytes c = op::i32_const(offset);
     d.insert(d.end(), c.begin(), c.end());
     d.push_back(0x0b);
+    name(d, bytes);
+    datas_.push_back(d);
+  }
+  /// Passive data segment (for memory.init).
+  void passive_data(const std::string& bytes) {
+    Bytes d{0x01};
     name(d, bytes);
     datas_.push_back(d);
   }
@@ -195,7 +221,7 @@ class ModuleBuilder {
       section(3, b);
     }
     if (has_table_) section(4, vec({table_}));
-    if (has_memory_) section(5, vec({memory_}));
+    if (!memories_.empty()) section(5, vec(memories_));
     if (!globals_.empty()) section(6, vec(globals_));
     if (!exports_.empty()) section(7, vec(exports_));
     if (start_) {
@@ -204,6 +230,11 @@ class ModuleBuilder {
       section(8, b);
     }
     if (!elems_.empty()) section(9, vec(elems_));
+    if (!datas_.empty()) {  // data count: lets bodies use memory.init / data.drop
+      Bytes b;
+      uleb(b, datas_.size());
+      section(12, b);
+    }
     if (!bodies_.empty()) {
       std::vector<Bytes> bs;
       for (const Bytes& body : bodies_) {
@@ -235,9 +266,9 @@ class ModuleBuilder {
   std::vector<Bytes> imports_;
   std::vector<uint32_t> funcs_;
   std::vector<Bytes> bodies_;
-  std::vector<Bytes> globals_, exports_, elems_, datas_;
-  Bytes table_, memory_;
-  bool has_table_ = false, has_memory_ = false;
+  std::vector<Bytes> globals_, exports_, elems_, datas_, memories_;
+  Bytes table_;
+  bool has_table_ = false;
   std::optional<uint32_t> start_;
   uint32_t num_imported_funcs_ = 0;
 };

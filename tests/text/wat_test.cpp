@@ -182,3 +182,40 @@ TEST_CASE("wat: malformed modules", "[text][wat]") {
   deep += std::string(3501, ')');
   CHECK(failure(deep).message == "nesting too deep");
 }
+
+TEST_CASE("wat: multi-memory memories, memory indices and data segments", "[text][wat][multi-memory]") {
+  const char* mems = "(memory $a 1) (memory $b 2) ";
+  auto with = [&](const std::string& rest) { return wasm(std::string(mems) + rest); };
+  // Two entries in the memory section.
+  CHECK(contains(with(""), {0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x02}));
+  // memarg: memory 0 is implicit; another memory sets flag bit 6 and adds its index.
+  CHECK(contains(with("(func (drop (i32.load $a offset=4 (i32.const 0))))"), {0x28, 0x02, 0x04}));
+  CHECK(contains(with("(func (drop (i32.load $b offset=4 align=1 (i32.const 0))))"), {0x28, 0x40, 0x01, 0x04}));
+  CHECK(contains(with("(func (i64.store 1 (i32.const 0) (i64.const 0)))"), {0x37, 0x43, 0x01, 0x00}));
+  same(std::string(mems) + "(func (drop (f32.load $b (i32.const 0))))",
+       std::string(mems) + "(func (drop (f32.load 1 (i32.const 0))))");
+  // A lone number after a lane instruction is the lane; with two, the first is the memory.
+  CHECK(contains(with("(func (param v128) (drop (v128.load8_lane $b 15 (i32.const 0) (local.get 0))))"),
+                 {0xfd, 0x54, 0x40, 0x01, 0x00, 0x0f}));
+  CHECK(contains(with("(func (param v128) (drop (v128.load8_lane 1 15 (i32.const 0) (local.get 0))))"),
+                 {0xfd, 0x54, 0x40, 0x01, 0x00, 0x0f}));
+  CHECK(contains(with("(func (param v128) (drop (v128.load8_lane 15 (i32.const 0) (local.get 0))))"),
+                 {0xfd, 0x54, 0x00, 0x00, 0x0f}));
+  // memory.size/grow/fill x, memory.copy x y (destination first), memory.init x d.
+  CHECK(contains(with("(func (drop (memory.size $b)))"), {0x3f, 0x01, 0x1a}));
+  CHECK(contains(with("(func (drop (memory.grow $b (i32.const 1))))"), {0x40, 0x01, 0x1a}));
+  CHECK(contains(with("(func (memory.fill $b (i32.const 0) (i32.const 0) (i32.const 0)))"), {0xfc, 0x0b, 0x01}));
+  CHECK(contains(with("(func (memory.copy $a $b (i32.const 0) (i32.const 0) (i32.const 0)))"), {0xfc, 0x0a, 0x00, 0x01}));
+  CHECK(contains(with("(func (memory.copy $b $a (i32.const 0) (i32.const 0) (i32.const 0)))"), {0xfc, 0x0a, 0x01, 0x00}));
+  CHECK(contains(with("(data $d \"x\") (func (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 0)))"),
+                 {0xfc, 0x08, 0x00, 0x01}));
+  // Data segments: flags 2 with the memory index for memories other than 0.
+  CHECK(contains(with("(data (memory $b) (i32.const 8) \"x\")"), {0x0b, 0x08, 0x01, 0x02, 0x01, 0x41, 0x08, 0x0b, 0x01, 'x'}));
+  CHECK(contains(with("(data (memory $a) (i32.const 8) \"x\")"), {0x0b, 0x07, 0x01, 0x00, 0x41, 0x08, 0x0b, 0x01, 'x'}));
+  // (memory (data ...)) on a second memory targets that memory.
+  CHECK(contains(wasm("(memory 1) (memory (data \"hi\"))"), {0x02, 0x01, 0x41, 0x00, 0x0b, 0x02, 'h', 'i'}));
+  // Imports and exports of several memories.
+  same(R"((import "m" "a" (memory 1)) (import "m" "b" (memory $b 2)) (export "b" (memory $b)))",
+       R"((memory (import "m" "a") 1) (memory $b (export "b") (import "m" "b") 2))");
+  CHECK(failure("(memory $a 1) (func (drop (i32.load $c (i32.const 0))))").message.starts_with("unknown memory"));
+}

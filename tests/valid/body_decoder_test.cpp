@@ -185,7 +185,8 @@ TEST_CASE("byte-level problems in bodies are malformed", "[valid]") {
   CHECK(malformed({0x00, 0x01}).find("unexpected end") == 0);
   CHECK(malformed({0x00, 0x01}).find("END opcode expected") != std::string::npos);
   CHECK(malformed({0x00, 0x0b, 0x01}).find("section size mismatch") == 0);
-  CHECK(malformed({0x00, 0x3f, 0x01, 0x1a, 0x0b}).find("zero byte expected") == 0);
+  // memarg flags: bits 0-5 alignment, bit 6 memory index follows; anything above is malformed.
+  CHECK(malformed({0x00, 0x41, 0x00, 0x28, 0x80, 0x01, 0x00, 0x1a, 0x0b}).find("malformed memop flags") == 0);
   CHECK(malformed({0x00, 0xfc, 0x09, 0x00, 0x0b}).find("data count section required") == 0);
   CHECK(malformed({0x00, 0x41}).find("unexpected end") == 0);
   CHECK(malformed({0x00, 0x02, 0x50, 0x0b, 0x0b}).find("malformed value type") == 0);
@@ -208,7 +209,6 @@ TEST_CASE("module-level validation rules", "[valid]") {
   CHECK(invalid(module({section(5, {0x01, 0x00, 0x81, 0x80, 0x04})})) ==
         "memory size must be at most 65536 pages (4GiB)");
   CHECK(invalid(module({section(5, {0x01, 0x01, 0x02, 0x01})})) == "size minimum must not be greater than maximum");
-  CHECK(invalid(module({section(5, {0x02, 0x00, 0x01, 0x00, 0x01})})) == "multiple memories");
   CHECK(invalid(module({section(3, {0x01, 0x00}), section(10, {0x01, 0x02, 0x00, 0x0b})})) == "unknown type 0");
   Bytes type = section(1, {0x01, 0x60, 0x01, 0x7f, 0x00});
   Bytes funcs = section(3, {0x01, 0x00});
@@ -220,4 +220,88 @@ TEST_CASE("module-level validation rules", "[valid]") {
   CHECK(invalid(module({section(6, {0x01, 0x7f, 0x00, 0x23, 0x00, 0x0b})})) == "unknown global 0");
   CHECK(invalid(module({section(11, {0x01, 0x00, 0x41, 0x00, 0x0b, 0x00})})) == "unknown memory 0");
   CHECK(invalid(module({section(9, {0x01, 0x00, 0x41, 0x00, 0x0b, 0x00})})) == "unknown table 0");
+}
+
+namespace {
+
+/// (memory 1) (memory 0) defined, one function of type [] -> [] with `code` (locals
+/// included), and, with `data`, a data count section and one passive segment.
+Bytes two_memory_module(const Bytes& code, bool data = false) {
+  Bytes out = module({section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}),
+                      section(5, {0x02, 0x00, 0x01, 0x00, 0x00})});
+  if (data) out = cat({out, section(12, {0x01})});
+  out = cat({out, section(10, cat({{0x01}, body(code)}))});
+  if (data) out = cat({out, section(11, {0x01, 0x01, 0x00})});
+  return out;
+}
+
+std::string load_error(const Bytes& b) {
+  auto r = load_module(b);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Invalid);
+  return r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("multi-memory: two memories validate and instructions name them", "[valid][multi-memory]") {
+  // i32.const 0, i32.const 0, i32.store memarg{flags 0x42 (align 2, memidx follows), mem 1, offset 4}
+  // i32.const 0, i32.load memarg{flags 0x40, mem 1, offset 0}, drop
+  // memory.size 1, memory.grow 1, drop
+  // i32.const 0 x3, memory.copy 0 1; i32.const 0 x3, memory.fill 1; i32.const 0 x3, memory.init 0 1
+  Bytes code = {0x00,
+                0x41, 0x00, 0x41, 0x00, 0x36, 0x42, 0x01, 0x04,
+                0x41, 0x00, 0x28, 0x40, 0x01, 0x00, 0x1a,
+                0x3f, 0x01, 0x40, 0x01, 0x1a,
+                0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x00, 0x01,
+                0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x01,
+                0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x08, 0x00, 0x01,
+                0x0b};
+  auto m = load_module(two_memory_module(code, true));
+  INFO((m ? std::string("ok") : m.error().message));
+  REQUIRE(m.ok());
+  CHECK(m->num_memories() == 2);
+
+  struct Memories : VisitorBase {
+    std::vector<std::string> log;
+    void on_op(const Instr& i) {
+      if (info(i.op).imm == Imm::MemArg)
+        log.push_back(fmt::format("{} mem={} align={} offset={}", info(i.op).name, i.index, i.align, i.offset_imm));
+      else if (info(i.op).imm == Imm::Memory || info(i.op).imm == Imm::MemoryCopy || info(i.op).imm == Imm::MemoryInit)
+        log.push_back(fmt::format("{} {} {}", info(i.op).name, i.index, i.index2));
+    }
+  } v;
+  REQUIRE(decode_function(*m, 0, v).ok());
+  CHECK(v.log == std::vector<std::string>{"i32.store mem=1 align=2 offset=4", "i32.load mem=1 align=0 offset=0",
+                                          "memory.size 1 0", "memory.grow 1 0", "memory.copy 0 1",
+                                          "memory.fill 1 0", "memory.init 0 1"});
+}
+
+TEST_CASE("multi-memory: unknown memory indices are invalid with the spec's wording", "[valid][multi-memory]") {
+  auto body_error = [](const Bytes& code) { return load_error(two_memory_module(code, true)); };
+  CHECK(body_error({0x00, 0x41, 0x00, 0x28, 0x42, 0x02, 0x00, 0x1a, 0x0b}).find("unknown memory 2") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x36, 0x40, 0x05, 0x00, 0x0b}).find("unknown memory 5") == 0);
+  CHECK(body_error({0x00, 0x3f, 0x02, 0x1a, 0x0b}).find("unknown memory 2") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x40, 0x02, 0x1a, 0x0b}).find("unknown memory 2") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x01, 0x02, 0x0b}).find("unknown memory 2") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x03, 0x00, 0x0b}).find("unknown memory 3") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x02, 0x0b}).find("unknown memory 2") == 0);
+  // memory.init checks the memory before the data segment (as the reference interpreter).
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x08, 0x07, 0x02, 0x0b}).find("unknown memory 2") == 0);
+  CHECK(body_error({0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x08, 0x07, 0x01, 0x0b}).find("unknown data segment 7") == 0);
+  // The alignment is the low 6 bits of the flags, checked against the access width.
+  CHECK(body_error({0x00, 0x41, 0x00, 0x28, 0x43, 0x01, 0x00, 0x1a, 0x0b}).find("alignment must not be larger than natural") == 0);
+  // Without any memory, memory 0 is unknown too.
+  CHECK(invalid_body(kVoid, {0x00, 0x3f, 0x00, 0x1a, 0x0b}).message.find("unknown memory 0") == 0);
+  CHECK(invalid_body(kVoid, {0x00, 0x3f, 0x01, 0x1a, 0x0b}, true).message.find("unknown memory 1") == 0);
+
+  // Module level: data segments and exports name memories by index.
+  Bytes mems = section(5, {0x02, 0x00, 0x01, 0x00, 0x00});
+  CHECK(load_module(module({mems, section(11, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0b, 0x00})})).ok());
+  CHECK(load_error(module({mems, section(11, {0x01, 0x02, 0x02, 0x41, 0x00, 0x0b, 0x00})})) == "unknown memory 2");
+  CHECK(load_module(module({mems, section(7, cat({{0x01}, str("m1"), {0x02, 0x01}}))})).ok());
+  CHECK(load_error(module({mems, section(7, cat({{0x01}, str("m2"), {0x02, 0x02}}))})) == "unknown memory 2");
+  // Every memory's limits are checked.
+  CHECK(load_error(module({section(5, {0x02, 0x00, 0x01, 0x01, 0x02, 0x01})})) ==
+        "size minimum must not be greater than maximum");
 }
