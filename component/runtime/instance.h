@@ -74,10 +74,14 @@ struct Frame;
 struct Loaded;
 
 /// A component definition together with the enclosing instance frame its outer aliases see.
+/// The frame belongs to the Store (a frame lists the closures defined in it, so a strong
+/// reference here would be a cycle); a nested definition used after its Store is gone fails to
+/// instantiate.
 struct Closure {
   std::shared_ptr<Loaded> root;
   const Component* component = nullptr;
-  std::shared_ptr<Frame> outer;
+  std::weak_ptr<Frame> outer;
+  bool nested = false;
 };
 
 /// A validated component binary, shareable between stores. Its nested core modules are

@@ -98,7 +98,10 @@ class Instantiator {
 
   Result<InstanceRef> run(const Closure& def, const std::map<std::string, Item>& args, abi::ComponentInstance* parent) {
     auto f = std::make_shared<Frame>();
-    f->outer = def.outer;
+    f->outer = def.outer.lock();
+    if (def.nested && !f->outer)
+      return Error(ErrorKind::Unlinkable, "a nested component definition cannot be instantiated after its store is gone");
+    store_.keep(f);  // outer aliases of the components defined in it refer to it
     f->inst = store_.new_component_instance(parent);
     root_ = def.root.get();
     auto out = std::make_shared<Instance>();
@@ -109,7 +112,9 @@ class Instantiator {
         case Definition::CoreModule: r = core_module(*f, c.core_modules[d.index]); break;
         case Definition::CoreInstance: r = core_instance(*f, c.core_instances[d.index]); break;
         case Definition::CoreType: ++f->core_types; break;
-        case Definition::Component: f->components.push_back(std::make_shared<Closure>(Closure{def.root, &c.components[d.index], f})); break;
+        case Definition::Component:
+          f->components.push_back(std::make_shared<Closure>(Closure{def.root, &c.components[d.index], f, true}));
+          break;
         case Definition::Instance: r = instance(f, c.instances[d.index]); break;
         case Definition::Alias: r = alias(*f, c.aliases[d.index]); break;
         case Definition::Type: r = type_def(*f, c.types[d.index]); break;
@@ -618,7 +623,7 @@ class Instantiator {
 }  // namespace
 
 Result<InstanceRef> Store::instantiate(std::shared_ptr<Loaded> component, const std::map<std::string, Item>& imports) {
-  Closure top{component, &component->component, nullptr};
+  Closure top{component, &component->component, {}, false};
   Instantiator in(*this);
   auto r = in.run(top, imports, nullptr);
   if (r) keep(component);
