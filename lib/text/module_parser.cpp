@@ -272,6 +272,16 @@ class ModuleParser {
     }
   }
 
+  // text/types.rst: memtype ::= limits (and "shared" from the threads proposal, which Shard
+  // does not implement: reported as unsupported rather than as a syntax error).
+  void memory_type(std::vector<uint8_t>& out) {
+    limits(out);
+    if (c_.at(TokenKind::Keyword) && c_.peek().text == "shared") {
+      const Token& t = c_.peek();
+      throw TextError{Error{ErrorKind::Unsupported, "shared memories (threads) not supported yet", SIZE_MAX, t.line, t.column}};
+    }
+  }
+
   void table_type(std::vector<uint8_t>& out) {
     std::vector<uint8_t> lim;
     limits(lim);
@@ -298,7 +308,7 @@ class ModuleParser {
     switch (k) {
       case Kind::Func: put_u32(out, m_.resolve(c_, m_.typeuse(c_, true))); break;
       case Kind::Table: table_type(out); break;
-      case Kind::Memory: limits(out); break;
+      case Kind::Memory: memory_type(out); break;
       case Kind::Global: global_type(out); break;
     }
     ++imports_.count;
@@ -575,7 +585,7 @@ class ModuleParser {
       emit_data(true, index, {0x41, 0x00, 0x0b}, bytes);
       return;
     }
-    limits(out);
+    memory_type(out);
   }
 
   // binary/modules.rst: sections in their required order; empty ones are left out.
