@@ -257,10 +257,6 @@ class Validator {
     if (!wm) {
       Error e = std::move(wm).error();
       if (e.offset != SIZE_MAX) e.offset += m.offset;
-      if (e.message.find("multiple memories") != std::string::npos) {
-        e.kind = ErrorKind::Unsupported;
-        e.message = "core modules with multiple memories (multi-memory) not supported yet";
-      }
       if (!err_) err_ = std::move(e);
       return;
     }

@@ -5,11 +5,7 @@
 // section order) is checked by the text parser itself (text/*.rst), and everything else --
 // typing, index bounds, constant expressions, alignment, lane indices, select arity, multiple
 // memories or tables -- is validation, so load_module may say Invalid but not Malformed.
-// Two exceptions, both deliberate:
-//   - The text parser also accepts Wasm 3.0's multi-memory syntax (memory.size 1,
-//     memory.fill 6, memory.copy 1 0, ...; a numeric index is not range-checked in text) and
-//     encodes the memory index where Wasm 2.0's binary format has a reserved zero byte, so
-//     such a body is Malformed ("zero byte expected") in 2.0 where 3.0 would call it Invalid.
+// One exception, deliberate:
 //   - The decoder's implementation limit kMaxFunctionLocals ("too many locals") has no text
 //     counterpart (and needs more text than the fuzzer's max_len anyway).
 #include <cstddef>
@@ -54,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           fuzz::describe(m.error()) + "\nbinary: \"" + hex(*bin) + "\"");
   }
   Result<void> v = validate_module(*m);
-  if (!v && v.error().kind == ErrorKind::Malformed && v.error().message.find("zero byte expected") == std::string::npos)
+  if (!v && v.error().kind == ErrorKind::Malformed)
     fuzz::property_failed("wat_to_binary accepted text with a malformed function body",
                           fuzz::describe(v.error()) + "\nbinary: \"" + hex(*bin) + "\"");
   return 0;
