@@ -187,6 +187,8 @@ struct Linker::Impl {
   std::map<std::string, run::Item> linked;
   std::vector<run::InstanceRef> keep;
   std::vector<std::string> granted;  ///< WASI interfaces granted (unversioned names)
+  /// Host resource types by interface, then by name.
+  std::map<std::string, std::vector<std::pair<std::string, ResourceType>>> resources;
 };
 
 Linker::Linker() : impl_(std::make_unique<Impl>()) {}
@@ -232,6 +234,19 @@ Linker& Linker::define(std::string interface, std::string name, FuncType type, H
   // undefined and the import is reported), rather than throwing here.
   if (at) impl_->host[std::move(interface)].emplace_back(std::move(name), detail::host_func(*at, std::move(names), std::move(fn)));
   return *this;
+}
+
+ResourceType Linker::define_resource(std::string interface, std::string name, std::function<void(uint32_t rep)> destructor) {
+  auto impl = std::make_shared<ResourceType::Impl>();
+  impl->rt.name = name;
+  if (destructor)
+    impl->rt.dtor = [d = std::move(destructor)](uint32_t rep) -> Result<void> {
+      d(rep);
+      return {};
+    };
+  ResourceType r(std::move(impl));
+  impl_->resources[std::move(interface)].emplace_back(std::move(name), r);
+  return r;
 }
 
 Linker& Linker::define_instance_exports(const Instance& inst) {
@@ -281,9 +296,21 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
     if (im.type.kind == component::ExternKind::Instance) {
       auto host = impl_->host.find(name);
       if (host == impl_->host.end()) host = impl_->host.find(unversioned(name));
-      if (host != impl_->host.end()) {
+      auto res = impl_->resources.find(name);
+      if (res == impl_->resources.end()) res = impl_->resources.find(unversioned(name));
+      if (host != impl_->host.end() || res != impl_->resources.end()) {
         auto inst = std::make_shared<run::Instance>();
-        for (auto& [fname, fn] : host->second) inst->exports.emplace_back(fname, run::Item{component::ExternKind::Func, fn, {}, {}, {}, {}});
+        if (res != impl_->resources.end()) {
+          for (auto& [rname, r] : res->second) {
+            run::Type t;
+            t.kind = run::Type::Resource;
+            t.resource = &r.impl()->rt;
+            inst->exports.emplace_back(rname, run::Item{component::ExternKind::Type, {}, t, {}, {}, {}});
+            store.impl().store.keep(r.impl());  // handles in the store's tables point at it
+          }
+        }
+        if (host != impl_->host.end())
+          for (auto& [fname, fn] : host->second) inst->exports.emplace_back(fname, run::Item{component::ExternKind::Func, fn, {}, {}, {}, {}});
         imports[name] = run::Item{component::ExternKind::Instance, {}, {}, {}, inst, {}};
         continue;
       }

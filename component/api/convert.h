@@ -25,6 +25,10 @@ struct Resource::State {
   bool dropped = false;
 };
 
+struct ResourceType::Impl {
+  abi::ResourceType rt;  ///< impl = nullptr: the host implements it
+};
+
 struct Component::Impl {
   std::shared_ptr<run::Loaded> loaded;
   std::shared_ptr<const component::ComponentTypeInfo> info;

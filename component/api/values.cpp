@@ -395,7 +395,12 @@ Result<abi::TypeRef> abi_type(const Type& t) {
       return abi::ValType::result(*ok, *err);
     }
     case TypeKind::Own:
-    case TypeKind::Borrow: return Error(ErrorKind::Unsupported, "resource types in host function signatures not supported yet");
+    case TypeKind::Borrow: {
+      auto* r = static_cast<const ResourceType::Impl*>(t.host_resource.get());
+      if (r == nullptr)
+        return Error(ErrorKind::Usage, "own/borrow in a host function type needs a host resource type (Type::own/borrow)");
+      return t.kind == TypeKind::Own ? abi::ValType::own(&r->rt) : abi::ValType::borrow(&r->rt);
+    }
     default: return abi::ValType::prim(static_cast<AK>(t.kind));
   }
 }
@@ -602,6 +607,34 @@ Result<void> detail::check_shape(const Val& v, const Type& t) {
 }
 
 // ---- Resource -----------------------------------------------------------------------------
+
+const std::string& ResourceType::name() const {
+  static const std::string kEmpty;
+  return impl_ ? impl_->rt.name : kEmpty;
+}
+
+Resource ResourceType::make(uint32_t rep) const {
+  auto st = std::make_shared<Resource::State>();
+  st->type = impl_ ? &impl_->rt : nullptr;
+  st->owned = true;
+  return Resource(std::move(st), rep);
+}
+
+TypeRef Type::own(const ResourceType& r) {
+  auto t = std::make_shared<Type>();
+  t->kind = TypeKind::Own;
+  t->resource = r.name();
+  t->host_resource = r.impl();
+  return t;
+}
+
+TypeRef Type::borrow(const ResourceType& r) {
+  auto t = std::make_shared<Type>();
+  t->kind = TypeKind::Borrow;
+  t->resource = r.name();
+  t->host_resource = r.impl();
+  return t;
+}
 
 const std::string& Resource::type_name() const {
   static const std::string kEmpty;

@@ -46,9 +46,14 @@ enum class TypeKind : uint8_t {
 
 struct Type;
 using TypeRef = std::shared_ptr<const Type>;
+class ResourceType;
 
 /// A WIT value type, as a tree.
 struct Type {
+  Type() = default;
+  Type(TypeKind k, std::vector<std::string> n = {}, std::vector<TypeRef> t = {}, std::string r = {})  // NOLINT: brace-initialised as {kind, names, types}
+      : kind(k), names(std::move(n)), types(std::move(t)), resource(std::move(r)) {}
+
   TypeKind kind = TypeKind::Bool;
   /// Record: field names; Variant/Enum: case names; Flags: flag names.
   std::vector<std::string> names;
@@ -57,6 +62,12 @@ struct Type {
   std::vector<TypeRef> types;
   /// Own/Borrow: the resource type's name, when known.
   std::string resource;
+  /// Own/Borrow in a host function's type: the host resource type (Linker::define_resource).
+  std::shared_ptr<const void> host_resource;
+
+  /// `own<r>` / `borrow<r>` of a resource type the host defines.
+  static TypeRef own(const ResourceType& r);
+  static TypeRef borrow(const ResourceType& r);
 
   /// WIT syntax, e.g. `list<tuple<u8, string>>` or `record { a: u32, b: string }`.
   std::string to_wit() const;
@@ -161,6 +172,25 @@ class Resource {
  private:
   std::shared_ptr<State> state_;
   uint32_t rep_ = 0;
+};
+
+/// A resource type the host implements (Linker::define_resource): components that import it
+/// hold handles to host objects, which the host knows by their representation (a u32 it
+/// chooses, e.g. an index into its own table).
+class ResourceType {
+ public:
+  ResourceType() = default;
+  const std::string& name() const;
+  /// A new owned handle with representation `rep`, for a host function to return (as
+  /// `Val::own(...)`); the guest that receives it owns it and drops it through the resource's
+  /// destructor.
+  Resource make(uint32_t rep) const;
+  struct Impl;
+  explicit ResourceType(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  const std::shared_ptr<Impl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
 };
 
 /// The `result<T, E>` of WIT for the typed helpers.
@@ -298,6 +328,13 @@ class Linker {
   /// Every export of `inst` that is an instance (or function) becomes available under its
   /// export name: `--link` at run time.
   Linker& define_instance_exports(const Instance& inst);
+  /// A resource type `name` of instance import `interface`, implemented by the host: a component
+  /// importing the interface sees it as `(export "name" (type (sub resource)))`. Its functions
+  /// (`[constructor]name`, `[method]name.m`, `[static]name.s`) are defined with define(),
+  /// their types built with Type::own/Type::borrow. `destructor` runs with the representation
+  /// when a guest drops an owned handle.
+  ResourceType define_resource(std::string interface, std::string name,
+                               std::function<void(uint32_t rep)> destructor = {});
   /// Grants WASI 0.2 interfaces the host implements: `wasi:cli/environment` (exactly these
   /// variables and arguments). Imports of capabilities not granted are refused when a
   /// component is instantiated, naming the interface.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 
 #include "shard/component.h"
 
@@ -267,4 +268,72 @@ TEST_CASE("resources are C++ handles: borrow, hand back, drop", "[component_api]
   CHECK(*inst->call<uint32_t>("dropped") == 7);
   REQUIRE(rb.drop().ok());  // no second destructor run
   CHECK(*inst->call<uint32_t>("dropped") == 7);
+}
+
+TEST_CASE("resources the host implements: constructor, methods, destructor", "[component_api]") {
+  // The guest constructs a host counter, bumps it twice through a borrow, drops it, and
+  // returns the last value; the host keeps the counters in its own table, indexed by rep.
+  auto c = Component::from_text(R"((component
+    (import "host:demo/counters" (instance $h
+      (export "counter" (type $c (sub resource)))
+      (export "[constructor]counter" (func (param "start" u32) (result (own $c))))
+      (export "[method]counter.bump" (func (param "self" (borrow $c)) (result u32)))))
+    (alias export $h "counter" (type $counter))
+    (alias export $h "[constructor]counter" (func $ctor))
+    (alias export $h "[method]counter.bump" (func $bump))
+    (core func $ctor' (canon lower (func $ctor)))
+    (core func $bump' (canon lower (func $bump)))
+    (core func $drop (canon resource.drop $counter))
+    (core module $M
+      (import "" "ctor" (func $ctor (param i32) (result i32)))
+      (import "" "bump" (func $bump (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run") (result i32) (local $h i32) (local $r i32)
+        (local.set $h (call $ctor (i32.const 10)))
+        (drop (call $bump (local.get $h)))
+        (local.set $r (call $bump (local.get $h)))
+        (call $drop (local.get $h))
+        (local.get $r))
+      (func (export "misuse") (result i32)
+        (call $bump (i32.const 77))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "ctor" (func $ctor')) (export "bump" (func $bump')) (export "drop" (func $drop))))))
+    (func (export "run") (result u32) (canon lift (core func $m "run")))
+    (func (export "misuse") (result u32) (canon lift (core func $m "misuse")))
+  ))");
+  INFO((c ? std::string() : c.error().to_string()));
+  REQUIRE(c.ok());
+
+  std::map<uint32_t, uint32_t> counters;  // rep -> value
+  std::vector<uint32_t> destroyed;
+  uint32_t next = 1;
+  Linker linker;
+  ResourceType counter = linker.define_resource("host:demo/counters", "counter",
+                                                [&](uint32_t rep) { counters.erase(rep), destroyed.push_back(rep); });
+  linker.define("host:demo/counters", "[constructor]counter", FuncType{{{"start", prim(TypeKind::U32)}}, Type::own(counter)},
+                [&](std::span<const Val> args) -> Result<std::optional<Val>> {
+                  const uint32_t rep = next++;
+                  counters[rep] = static_cast<uint32_t>(args[0].as_u64());
+                  return std::optional<Val>{Val::own(counter.make(rep))};
+                });
+  linker.define("host:demo/counters", "[method]counter.bump", FuncType{{{"self", Type::borrow(counter)}}, prim(TypeKind::U32)},
+                [&](std::span<const Val> args) -> Result<std::optional<Val>> {
+                  auto it = counters.find(args[0].resource().rep());
+                  if (it == counters.end()) return Error(ErrorKind::Trap, "no such counter");
+                  return std::optional<Val>{Val::u32(++it->second)};
+                });
+  Store store;
+  auto inst = linker.instantiate(store, *c);
+  INFO((inst ? std::string() : inst.error().to_string()));
+  REQUIRE(inst.ok());
+  auto r = inst->call<uint32_t>("run");
+  INFO((r ? std::string() : r.error().to_string()));
+  REQUIRE(r.ok());
+  CHECK(*r == 12);
+  CHECK(destroyed == std::vector<uint32_t>{1});  // the guest's drop ran the host destructor
+  CHECK(counters.empty());
+  // a handle index the guest never received is a canonical ABI trap, not a host call
+  auto bad = inst->call<uint32_t>("misuse");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("unknown handle index 77") != std::string::npos);
 }
