@@ -90,20 +90,20 @@ Result<std::vector<Value>> call_lifted(const LiftedFunc& f, std::span<const Valu
 
   Task task(inst);
   LiftLowerContext cx(f.opts, inst, &task, nullptr);
-  SHARD_ABI_TRY(flat_args, detail::lower_values(cx, kMaxFlatParams, args, ft.params, *ft.params_tuple, nullptr));
+  SHARD_TRY(flat_args, detail::lower_values(cx, kMaxFlatParams, args, ft.params, *ft.params_tuple, nullptr));
   const CoreFuncType flat_ft = flatten_functype(ft, f.opts, CallContext::Lift);
   std::vector<rt::Slot> slots = to_slots(flat_args);
-  SHARD_ABI_TRY(flat_results, f.callee(slots));
+  SHARD_TRY(flat_results, f.callee(slots));
   if (flat_results.size() != flat_ft.results.size()) {
     return abi_usage("core callee returned " + std::to_string(flat_results.size()) + " values, expected " +
                      std::to_string(flat_ft.results.size()));
   }
   SlotSource results_in(flat_results);
-  SHARD_ABI_TRY(result, lift_flat_values(cx, kMaxFlatResults, results_in, ft.results, *ft.results_tuple));
-  SHARD_ABI_CHECK(task.return_());
+  SHARD_TRY(result, lift_flat_values(cx, kMaxFlatResults, results_in, ft.results, *ft.results_tuple));
+  SHARD_CHECK(task.return_());
   if (f.opts.post_return) {
     inst.may_leave = false;
-    SHARD_ABI_CHECK(f.opts.post_return(flat_results));
+    SHARD_CHECK(f.opts.post_return(flat_results));
     inst.may_leave = true;
   }
   inst.leave_to(caller);
@@ -127,8 +127,8 @@ Result<std::vector<rt::Slot>> call_lowered(const LoweredFunc& f, std::span<const
   SlotSource args_in(flat_args);
   Subtask subtask(inst);
   LiftLowerContext cx(f.opts, inst, nullptr, &subtask);
-  SHARD_ABI_TRY(args, lift_flat_values(cx, kMaxFlatParams, args_in, ft.params, *ft.params_tuple));
-  SHARD_ABI_TRY(results, f.callee(args, &inst));
+  SHARD_TRY(args, lift_flat_values(cx, kMaxFlatParams, args_in, ft.params, *ft.params_tuple));
+  SHARD_TRY(results, f.callee(args, &inst));
   if (results.size() != ft.results.size()) return abi_usage("callee returned the wrong number of results");
   for (size_t i = 0; i < results.size(); ++i) {
     if (!value_matches(results[i], *ft.results[i])) {
@@ -136,7 +136,7 @@ Result<std::vector<rt::Slot>> call_lowered(const LoweredFunc& f, std::span<const
     }
   }
   // The return area pointer, when results spill, is the last flat argument.
-  SHARD_ABI_TRY(flat_results, detail::lower_values(cx, kMaxFlatResults, results, ft.results, *ft.results_tuple, &args_in));
+  SHARD_TRY(flat_results, detail::lower_values(cx, kMaxFlatResults, results, ft.results, *ft.results_tuple, &args_in));
   subtask.deliver_resolve();
   return to_slots(flat_results);
 }

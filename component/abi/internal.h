@@ -5,21 +5,9 @@
 #include <cstring>
 
 #include "component/abi/canon.h"
+#include "try.h"
 
 static_assert(std::endian::native == std::endian::little, "linear memory is little-endian; so is every host Shard targets");
-
-/// Evaluates a Result expression; on error returns the error from the enclosing function,
-/// else binds the value to `var`.
-#define SHARD_ABI_TRY(var, expr)                     \
-  auto var##_result = (expr);                        \
-  if (!var##_result) return std::move(var##_result).error(); \
-  auto var = std::move(*var##_result)
-/// Evaluates a Result<void> expression and returns its error, if any.
-#define SHARD_ABI_CHECK(expr)                      \
-  do {                                             \
-    auto shard_abi_r = (expr);                     \
-    if (!shard_abi_r) return std::move(shard_abi_r).error(); \
-  } while (0)
 
 namespace shard::component::abi::detail {
 

@@ -37,7 +37,7 @@ Result<Value> scalar_from_bits(TypeKind k, uint64_t i) {
 
 /// lift_own (§ Loading): moves the owning handle out of the instance's table.
 Result<Value> lift_own(LiftLowerContext& cx, uint64_t i, const ValType& t) {
-  SHARD_ABI_TRY(h, cx.inst.resource_handle(static_cast<uint32_t>(i)));
+  SHARD_TRY(h, cx.inst.resource_handle(static_cast<uint32_t>(i)));
   if (h->rt != t.resource) return abi_trap(AbiTrap::HandleTypeMismatch);
   if (h->num_lends != 0) return abi_trap(AbiTrap::HandleLent);
   if (!h->own) return abi_trap(AbiTrap::NotOwned);
@@ -49,7 +49,7 @@ Result<Value> lift_own(LiftLowerContext& cx, uint64_t i, const ValType& t) {
 /// lift_borrow (§ Loading): reads the rep and lends the handle for the duration of the call.
 Result<Value> lift_borrow(LiftLowerContext& cx, uint64_t i, const ValType& t) {
   if (cx.subtask == nullptr) return abi_usage("lifting a borrow needs the caller's Subtask as borrow scope");
-  SHARD_ABI_TRY(h, cx.inst.resource_handle(static_cast<uint32_t>(i)));
+  SHARD_TRY(h, cx.inst.resource_handle(static_cast<uint32_t>(i)));
   if (h->rt != t.resource) return abi_trap(AbiTrap::HandleTypeMismatch);
   const uint32_t rep = h->rep;
   cx.subtask->add_lender(static_cast<uint32_t>(i));
@@ -69,7 +69,7 @@ Result<Value> load_list_from_valid_range(LiftLowerContext& cx, GuestMemory& m, u
   std::vector<Value> items;
   items.reserve(length);
   for (uint64_t i = 0; i < length; ++i) {
-    SHARD_ABI_TRY(v, detail::load_value(cx, m, ptr + i * size, elem));
+    SHARD_TRY(v, detail::load_value(cx, m, ptr + i * size, elem));
     items.push_back(std::move(v));
   }
   return Value::compound(t.kind, std::move(items));
@@ -77,7 +77,7 @@ Result<Value> load_list_from_valid_range(LiftLowerContext& cx, GuestMemory& m, u
 
 /// load_list_from_range: the length limit, alignment and bounds traps, then the elements.
 Result<Value> load_list_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_t length, const ValType& t) {
-  SHARD_ABI_TRY(m, cx.memory());
+  SHARD_TRY(m, cx.memory());
   const ValType& elem = *t.elem;
   const uint64_t size = elem.elem_size(cx.addr);
   // trap_if(length * elem_size > MAX_LIST_BYTE_LENGTH), without overflowing.
@@ -123,7 +123,7 @@ Result<Value> lift_flat_value(LiftLowerContext& cx, FlatSource& vi, const ValTyp
         std::vector<Value> items;
         items.reserve(*t.length);
         for (uint32_t i = 0; i < *t.length; ++i) {
-          SHARD_ABI_TRY(v, lift_flat_value(cx, vi, *t.elem));
+          SHARD_TRY(v, lift_flat_value(cx, vi, *t.elem));
           items.push_back(std::move(v));
         }
         return Value::compound(t.kind, std::move(items));
@@ -136,7 +136,7 @@ Result<Value> lift_flat_value(LiftLowerContext& cx, FlatSource& vi, const ValTyp
       std::vector<Value> items;
       items.reserve(t.fields.size());
       for (const Field& f : t.fields) {
-        SHARD_ABI_TRY(v, lift_flat_value(cx, vi, *f.type));
+        SHARD_TRY(v, lift_flat_value(cx, vi, *f.type));
         items.push_back(std::move(v));
       }
       return Value::compound(t.kind, std::move(items));
@@ -150,7 +150,7 @@ Result<Value> lift_flat_value(LiftLowerContext& cx, FlatSource& vi, const ValTyp
       const Case& c = t.cases[case_index];
       std::optional<Value> payload;
       if (c.type) {
-        SHARD_ABI_TRY(v, lift_flat_value(cx, coerce, *c.type));
+        SHARD_TRY(v, lift_flat_value(cx, coerce, *c.type));
         payload = std::move(v);
       }
       coerce.skip_rest();
@@ -191,7 +191,7 @@ Result<Value> load_value(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, con
       std::vector<Value> items;
       items.reserve(t.fields.size());
       for (size_t i = 0; i < t.fields.size(); ++i) {
-        SHARD_ABI_TRY(v, load_value(cx, m, ptr + l.field_offsets[i], *t.fields[i].type));
+        SHARD_TRY(v, load_value(cx, m, ptr + l.field_offsets[i], *t.fields[i].type));
         items.push_back(std::move(v));
       }
       return Value::compound(t.kind, std::move(items));
@@ -202,7 +202,7 @@ Result<Value> load_value(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, con
       const Case& c = t.cases[case_index];
       std::optional<Value> payload;
       if (c.type) {
-        SHARD_ABI_TRY(v, load_value(cx, m, ptr + l.payload_offset, *c.type));
+        SHARD_TRY(v, load_value(cx, m, ptr + l.payload_offset, *c.type));
         payload = std::move(v);
       }
       return Value::with_case(t.kind, static_cast<uint32_t>(case_index), std::move(payload));
@@ -222,7 +222,7 @@ Result<Value> load_value(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, con
 }  // namespace detail
 
 Result<Value> load(LiftLowerContext& cx, uint64_t ptr, const ValType& t) {
-  SHARD_ABI_TRY(m, cx.memory());
+  SHARD_TRY(m, cx.memory());
   if (!aligned(ptr, t.alignment(cx.addr))) return abi_trap(AbiTrap::MisalignedPointer);
   if (!m->in_bounds(ptr, t.elem_size(cx.addr))) return abi_trap(AbiTrap::OutOfBounds);
   return detail::load_value(cx, *m, ptr, t);
@@ -237,17 +237,17 @@ Result<std::vector<Value>> lift_flat_values(LiftLowerContext& cx, uint32_t max_f
                                             std::span<const TypeRef> ts, const ValType& tuple) {
   std::vector<Value> out;
   if (flatten_types(ts, cx.addr).count > max_flat) {
-    SHARD_ABI_TRY(m, cx.memory());
+    SHARD_TRY(m, cx.memory());
     const uint64_t ptr = vi.next(ptr_core_type(cx.addr));
     if (!aligned(ptr, tuple.alignment(cx.addr))) return abi_trap(AbiTrap::MisalignedPointer);
     if (!m->in_bounds(ptr, tuple.elem_size(cx.addr))) return abi_trap(AbiTrap::OutOfBounds);
-    SHARD_ABI_TRY(v, detail::load_value(cx, *m, ptr, tuple));
+    SHARD_TRY(v, detail::load_value(cx, *m, ptr, tuple));
     out = std::move(v.items());
     return out;
   }
   out.reserve(ts.size());
   for (const TypeRef& t : ts) {
-    SHARD_ABI_TRY(v, lift_flat_value(cx, vi, *t));
+    SHARD_TRY(v, lift_flat_value(cx, vi, *t));
     out.push_back(std::move(v));
   }
   return out;

@@ -52,7 +52,7 @@ std::vector<uint32_t> flag_words_of(const Value& v, const ValType& t) {
 
 /// store_list_into_range: allocate, check, store the elements.
 Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v, const ValType& elem) {
-  SHARD_ABI_TRY(m, cx.memory());
+  SHARD_TRY(m, cx.memory());
   const uint64_t size = elem.elem_size(cx.addr);
   const uint64_t n = v.items().size();
   // assert(byte_length <= REALLOC_I32_MAX): only a host list can be longer; it traps, as a
@@ -60,10 +60,10 @@ Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v,
   if (size != 0 && n > kReallocI32Max / size) return abi_trap(AbiTrap::ListTooLong);
   const uint64_t byte_length = n * size;
   const uint32_t align = elem.alignment(cx.addr);
-  SHARD_ABI_TRY(ptr, cx.allocate(align, byte_length));
+  SHARD_TRY(ptr, cx.allocate(align, byte_length));
   if (!aligned(ptr, align)) return realloc_misaligned();
   if (!m->in_bounds(ptr, byte_length)) return realloc_out_of_bounds();
-  for (uint64_t i = 0; i < n; ++i) SHARD_ABI_CHECK(detail::store_value(cx, *m, v.items()[i], elem, ptr + i * size));
+  for (uint64_t i = 0; i < n; ++i) SHARD_CHECK(detail::store_value(cx, *m, v.items()[i], elem, ptr + i * size));
   return StoredString{ptr, n};
 }
 
@@ -72,23 +72,23 @@ Result<void> lower_flat_value(LiftLowerContext& cx, const Value& v, const ValTyp
   switch (t.shape()) {
     case Shape::Scalar: out.push_back({detail::scalar_core_type(t.kind), scalar_bits(v, t.kind)}); return {};
     case Shape::String: {  // lower_flat_string
-      SHARD_ABI_TRY(s, store_string_into_range(cx, v));
+      SHARD_TRY(s, store_string_into_range(cx, v));
       out.push_back({pt, s.ptr});
       out.push_back({pt, s.tagged_code_units});
       return {};
     }
     case Shape::List: {  // lower_flat_list
       if (t.length) {
-        for (const Value& e : v.items()) SHARD_ABI_CHECK(lower_flat_value(cx, e, *t.elem, out));
+        for (const Value& e : v.items()) SHARD_CHECK(lower_flat_value(cx, e, *t.elem, out));
         return {};
       }
-      SHARD_ABI_TRY(r, store_list_into_range(cx, v, *t.elem));
+      SHARD_TRY(r, store_list_into_range(cx, v, *t.elem));
       out.push_back({pt, r.ptr});
       out.push_back({pt, r.tagged_code_units});
       return {};
     }
     case Shape::Record:  // lower_flat_record
-      for (size_t i = 0; i < t.fields.size(); ++i) SHARD_ABI_CHECK(lower_flat_value(cx, v.items()[i], *t.fields[i].type, out));
+      for (size_t i = 0; i < t.fields.size(); ++i) SHARD_CHECK(lower_flat_value(cx, v.items()[i], *t.fields[i].type, out));
       return {};
     case Shape::Variant: {  // lower_flat_variant
       const std::vector<CoreType>& flat = t.layout(cx.addr).flat;
@@ -96,7 +96,7 @@ Result<void> lower_flat_value(LiftLowerContext& cx, const Value& v, const ValTyp
       out.push_back(Flat::i32(v.case_index()));
       const size_t start = out.size();
       const Case& c = t.cases[v.case_index()];
-      if (c.type) SHARD_ABI_CHECK(lower_flat_value(cx, *v.payload(), *c.type, out));
+      if (c.type) SHARD_CHECK(lower_flat_value(cx, *v.payload(), *c.type, out));
       // The join coercions (f32→i32, i32→i64, f32→i64, f64→i64) keep the bits: Flat holds
       // i32/f32 zero-extended. Only the core type changes; the rest is zero-padded.
       for (size_t k = start; k < out.size(); ++k) out[k].type = flat[1 + (k - start)];
@@ -107,12 +107,12 @@ Result<void> lower_flat_value(LiftLowerContext& cx, const Value& v, const ValTyp
       for (uint32_t w : flag_words_of(v, t)) out.push_back(Flat::i32(w));
       return {};
     case Shape::Own: {
-      SHARD_ABI_TRY(i, lower_own(cx, v.rep(), t));
+      SHARD_TRY(i, lower_own(cx, v.rep(), t));
       out.push_back(Flat::i32(static_cast<uint32_t>(i)));
       return {};
     }
     case Shape::Borrow: {
-      SHARD_ABI_TRY(i, lower_borrow(cx, v.rep(), t));
+      SHARD_TRY(i, lower_borrow(cx, v.rep(), t));
       out.push_back(Flat::i32(static_cast<uint32_t>(i)));
       return {};
     }
@@ -134,7 +134,7 @@ Result<void> store_value(LiftLowerContext& cx, GuestMemory& m, const Value& v, c
   switch (t.shape()) {
     case Shape::Scalar: store_int(m, ptr, scalar_bits(v, t.kind), static_cast<uint32_t>(l.size)); return {};
     case Shape::String: {  // store_string
-      SHARD_ABI_TRY(s, store_string_into_range(cx, v));
+      SHARD_TRY(s, store_string_into_range(cx, v));
       store_int(m, ptr, s.ptr, ps);
       store_int(m, ptr + ps, s.tagged_code_units, ps);
       return {};
@@ -142,23 +142,23 @@ Result<void> store_value(LiftLowerContext& cx, GuestMemory& m, const Value& v, c
     case Shape::List: {  // store_list
       if (t.length) {  // store_list_into_valid_range
         const uint64_t size = t.elem->elem_size(cx.addr);
-        for (size_t i = 0; i < v.items().size(); ++i) SHARD_ABI_CHECK(store_value(cx, m, v.items()[i], *t.elem, ptr + i * size));
+        for (size_t i = 0; i < v.items().size(); ++i) SHARD_CHECK(store_value(cx, m, v.items()[i], *t.elem, ptr + i * size));
         return {};
       }
-      SHARD_ABI_TRY(r, store_list_into_range(cx, v, *t.elem));
+      SHARD_TRY(r, store_list_into_range(cx, v, *t.elem));
       store_int(m, ptr, r.ptr, ps);
       store_int(m, ptr + ps, r.tagged_code_units, ps);
       return {};
     }
     case Shape::Record:  // store_record
       for (size_t i = 0; i < t.fields.size(); ++i) {
-        SHARD_ABI_CHECK(store_value(cx, m, v.items()[i], *t.fields[i].type, ptr + l.field_offsets[i]));
+        SHARD_CHECK(store_value(cx, m, v.items()[i], *t.fields[i].type, ptr + l.field_offsets[i]));
       }
       return {};
     case Shape::Variant: {  // store_variant
       store_int(m, ptr, v.case_index(), l.disc_size);
       const Case& c = t.cases[v.case_index()];
-      if (c.type) SHARD_ABI_CHECK(store_value(cx, m, *v.payload(), *c.type, ptr + l.payload_offset));
+      if (c.type) SHARD_CHECK(store_value(cx, m, *v.payload(), *c.type, ptr + l.payload_offset));
       return {};
     }
     case Shape::Flags: {  // store_flags
@@ -168,12 +168,12 @@ Result<void> store_value(LiftLowerContext& cx, GuestMemory& m, const Value& v, c
       return {};
     }
     case Shape::Own: {
-      SHARD_ABI_TRY(i, lower_own(cx, v.rep(), t));
+      SHARD_TRY(i, lower_own(cx, v.rep(), t));
       store_int(m, ptr, i, 4);
       return {};
     }
     case Shape::Borrow: {
-      SHARD_ABI_TRY(i, lower_borrow(cx, v.rep(), t));
+      SHARD_TRY(i, lower_borrow(cx, v.rep(), t));
       store_int(m, ptr, i, 4);
       return {};
     }
@@ -185,12 +185,12 @@ Result<std::vector<Flat>> lower_values(LiftLowerContext& cx, uint32_t max_flat, 
                                        std::span<const TypeRef> ts, const ValType& tuple, FlatSource* out_param) {
   std::vector<Flat> flat;
   if (flatten_types(ts, cx.addr).count > max_flat) {
-    SHARD_ABI_TRY(m, cx.memory());
+    SHARD_TRY(m, cx.memory());
     const uint32_t align = tuple.alignment(cx.addr);
     const uint64_t size = tuple.elem_size(cx.addr);
     uint64_t ptr;
     if (out_param == nullptr) {
-      SHARD_ABI_TRY(p, cx.allocate(align, size));
+      SHARD_TRY(p, cx.allocate(align, size));
       ptr = p;
       flat.push_back({ptr_core_type(cx.addr), ptr});
     } else {
@@ -200,10 +200,10 @@ Result<std::vector<Flat>> lower_values(LiftLowerContext& cx, uint32_t max_flat, 
     if (!m->in_bounds(ptr, size)) return abi_trap(AbiTrap::OutOfBounds);
     // store(cx, tuple_value, tuple_type, ptr), field by field.
     const Layout& l = tuple.layout(cx.addr);
-    for (size_t i = 0; i < vs.size(); ++i) SHARD_ABI_CHECK(store_value(cx, *m, vs[i], *ts[i], ptr + l.field_offsets[i]));
+    for (size_t i = 0; i < vs.size(); ++i) SHARD_CHECK(store_value(cx, *m, vs[i], *ts[i], ptr + l.field_offsets[i]));
     return flat;
   }
-  for (size_t i = 0; i < vs.size(); ++i) SHARD_ABI_CHECK(lower_flat_value(cx, vs[i], *ts[i], flat));
+  for (size_t i = 0; i < vs.size(); ++i) SHARD_CHECK(lower_flat_value(cx, vs[i], *ts[i], flat));
   return flat;
 }
 
@@ -211,7 +211,7 @@ Result<std::vector<Flat>> lower_values(LiftLowerContext& cx, uint32_t max_flat, 
 
 Result<void> store(LiftLowerContext& cx, const Value& v, const ValType& t, uint64_t ptr) {
   if (!value_matches(v, t)) return mismatch(v, t);
-  SHARD_ABI_TRY(m, cx.memory());
+  SHARD_TRY(m, cx.memory());
   if (!aligned(ptr, t.alignment(cx.addr))) return abi_trap(AbiTrap::MisalignedPointer);
   if (!m->in_bounds(ptr, t.elem_size(cx.addr))) return abi_trap(AbiTrap::OutOfBounds);
   return detail::store_value(cx, *m, v, t, ptr);

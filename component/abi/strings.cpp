@@ -103,7 +103,7 @@ Source source_of(const Value& v) {
 Result<StoredString> store_string_copy(LiftLowerContext& cx, GuestMemory& m, const Source& src,
                                        uint32_t dst_code_unit_size, uint32_t dst_alignment, Simple dst_encoding) {
   const uint64_t dst_byte_length = dst_code_unit_size * src.code_units;
-  SHARD_ABI_TRY(ptr, cx.allocate(dst_alignment, dst_byte_length));
+  SHARD_TRY(ptr, cx.allocate(dst_alignment, dst_byte_length));
   if (!aligned(ptr, dst_alignment)) return realloc_misaligned();
   if (!m.in_bounds(ptr, dst_byte_length)) return realloc_out_of_bounds();
   switch (dst_encoding) {
@@ -118,7 +118,7 @@ Result<StoredString> store_string_copy(LiftLowerContext& cx, GuestMemory& m, con
 Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, const Source& src,
                                           uint64_t worst_case_size) {
   const uint64_t units = src.code_units;
-  SHARD_ABI_TRY(ptr, cx.allocate(1, units));
+  SHARD_TRY(ptr, cx.allocate(1, units));
   if (!m.in_bounds(ptr, units)) return realloc_out_of_bounds();
   const std::string_view s = src.text;
   for (size_t i = 0; i < s.size(); ++i) {  // code point i == byte i while all are ASCII
@@ -127,12 +127,12 @@ Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, 
       m.data()[ptr + i] = b;
       continue;
     }
-    SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 1, worst_case_size));
+    SHARD_TRY(p2, cx.reallocate(ptr, units, 1, worst_case_size));
     ptr = p2;
     if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
     std::memcpy(m.data() + ptr + i, s.data() + i, s.size() - i);
     if (worst_case_size > s.size()) {
-      SHARD_ABI_TRY(p3, cx.reallocate(ptr, worst_case_size, 1, s.size()));
+      SHARD_TRY(p3, cx.reallocate(ptr, worst_case_size, 1, s.size()));
       ptr = p3;
       if (!m.in_bounds(ptr, s.size())) return realloc_out_of_bounds();
     }
@@ -144,13 +144,13 @@ Result<StoredString> store_string_to_utf8(LiftLowerContext& cx, GuestMemory& m, 
 /// store_utf8_to_utf16: worst-case allocation, then shrink.
 Result<StoredString> store_utf8_to_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t worst_case_size = 2 * src.code_units;
-  SHARD_ABI_TRY(ptr, cx.allocate(2, worst_case_size));
+  SHARD_TRY(ptr, cx.allocate(2, worst_case_size));
   if (!aligned(ptr, 2)) return realloc_misaligned();
   if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
   const std::vector<uint8_t> encoded = encode_utf16le(src.text);
   write(m, ptr, encoded);
   if (encoded.size() < worst_case_size) {
-    SHARD_ABI_TRY(p2, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
+    SHARD_TRY(p2, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
     ptr = p2;
     if (!aligned(ptr, 2)) return realloc_misaligned();
     if (!m.in_bounds(ptr, encoded.size())) return realloc_out_of_bounds();
@@ -162,7 +162,7 @@ Result<StoredString> store_utf8_to_utf16(LiftLowerContext& cx, GuestMemory& m, c
 /// first code point >= 256.
 Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t units = src.code_units;
-  SHARD_ABI_TRY(ptr, cx.allocate(2, units));
+  SHARD_TRY(ptr, cx.allocate(2, units));
   if (!aligned(ptr, 2)) return realloc_misaligned();
   if (!m.in_bounds(ptr, units)) return realloc_out_of_bounds();
   uint64_t dst_byte_length = 0;
@@ -175,7 +175,7 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
       continue;
     }
     const uint64_t worst_case_size = 2 * units;
-    SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 2, worst_case_size));
+    SHARD_TRY(p2, cx.reallocate(ptr, units, 2, worst_case_size));
     ptr = p2;
     if (!aligned(ptr, 2)) return realloc_misaligned();
     if (!m.in_bounds(ptr, worst_case_size)) return realloc_out_of_bounds();
@@ -187,7 +187,7 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
     const std::vector<uint8_t> encoded = encode_utf16le(s);
     write(m, ptr + 2 * dst_byte_length, std::span(encoded).subspan(2 * dst_byte_length));
     if (worst_case_size > encoded.size()) {
-      SHARD_ABI_TRY(p3, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
+      SHARD_TRY(p3, cx.reallocate(ptr, worst_case_size, 2, encoded.size()));
       ptr = p3;
       if (!aligned(ptr, 2)) return realloc_misaligned();
       if (!m.in_bounds(ptr, encoded.size())) return realloc_out_of_bounds();
@@ -195,7 +195,7 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
     return StoredString{ptr, (encoded.size() / 2) | utf16_tag(cx.addr)};
   }
   if (dst_byte_length < units) {
-    SHARD_ABI_TRY(p2, cx.reallocate(ptr, units, 2, dst_byte_length));
+    SHARD_TRY(p2, cx.reallocate(ptr, units, 2, dst_byte_length));
     ptr = p2;
     if (!aligned(ptr, 2)) return realloc_misaligned();
     if (!m.in_bounds(ptr, dst_byte_length)) return realloc_out_of_bounds();
@@ -206,7 +206,7 @@ Result<StoredString> store_string_to_latin1_or_utf16(LiftLowerContext& cx, Guest
 /// store_probably_utf16_to_latin1_or_utf16: UTF-16 first, deflated to Latin-1 if it fits.
 Result<StoredString> store_probably_utf16_to_latin1_or_utf16(LiftLowerContext& cx, GuestMemory& m, const Source& src) {
   const uint64_t src_byte_length = 2 * src.code_units;
-  SHARD_ABI_TRY(ptr, cx.allocate(2, src_byte_length));
+  SHARD_TRY(ptr, cx.allocate(2, src_byte_length));
   if (!aligned(ptr, 2)) return realloc_misaligned();
   if (!m.in_bounds(ptr, src_byte_length)) return realloc_out_of_bounds();
   const std::vector<uint8_t> encoded = encode_utf16le(src.text);
@@ -215,7 +215,7 @@ Result<StoredString> store_probably_utf16_to_latin1_or_utf16(LiftLowerContext& c
   const uint64_t latin1_size = encoded.size() / 2;
   uint8_t* d = m.data() + ptr;
   for (uint64_t i = 0; i < latin1_size; ++i) d[i] = d[2 * i];
-  SHARD_ABI_TRY(p2, cx.reallocate(ptr, src_byte_length, 1, latin1_size));
+  SHARD_TRY(p2, cx.reallocate(ptr, src_byte_length, 1, latin1_size));
   ptr = p2;
   if (!m.in_bounds(ptr, latin1_size)) return realloc_out_of_bounds();
   return StoredString{ptr, latin1_size};
@@ -243,7 +243,7 @@ bool decode_utf16le(const uint8_t* p, uint64_t units, std::string& out) {
 }  // namespace
 
 Result<Value> load_string_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_t tagged_code_units) {
-  SHARD_ABI_TRY(m, cx.memory());
+  SHARD_TRY(m, cx.memory());
   const uint64_t tag = utf16_tag(cx.addr);
   uint32_t alignment = 1;
   uint64_t code_units = tagged_code_units;
@@ -287,7 +287,7 @@ Result<Value> load_string_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_
 }
 
 Result<StoredString> store_string_into_range(LiftLowerContext& cx, const Value& v) {
-  SHARD_ABI_TRY(mp, cx.memory());
+  SHARD_TRY(mp, cx.memory());
   GuestMemory& m = *mp;
   const Source src = source_of(v);
   // Lifted strings are bounded by MAX_STRING_BYTE_LENGTH; a longer host string traps the

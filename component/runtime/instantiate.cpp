@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "component/runtime/instance.h"
+#include "try.h"
 #include "valid/validator.h"
 
 namespace shard::component::run {
@@ -75,16 +76,6 @@ std::shared_ptr<Loaded> loaded(Component c, ValidatedModules modules) {
 
 namespace {
 
-#define SHARD_RUN_TRY(var, expr)                             \
-  auto var##_result = (expr);                                \
-  if (!var##_result) return std::move(var##_result).error(); \
-  auto var = std::move(*var##_result)
-#define SHARD_RUN_CHECK(expr)                               \
-  do {                                                      \
-    auto shard_run_r = (expr);                              \
-    if (!shard_run_r) return std::move(shard_run_r).error(); \
-  } while (0)
-
 Error internal(const std::string& what) {
   // The validator rules these out; reaching one means a validator gap, not a guest fault.
   return Error(ErrorKind::Invalid, "component instantiation: " + what);
@@ -123,7 +114,7 @@ class Instantiator {
         case Definition::Import: r = import(*f, c.imports[d.index], args); break;
         case Definition::Export: {
           const Export& ex = c.exports[d.index];
-          SHARD_RUN_TRY(item, item_of(*f, ex.item));
+          SHARD_TRY(item, item_of(*f, ex.item));
           push(*f, item);
           out->exports.emplace_back(ex.name.name, std::move(item));
           break;
@@ -252,7 +243,7 @@ class Instantiator {
     auto ci = std::make_shared<CoreInst>();
     if (!in.instantiate) {
       for (const InstantiateArg& a : in.exports) {
-        SHARD_RUN_TRY(x, core_item(f, a.item));
+        SHARD_TRY(x, core_item(f, a.item));
         ci->exports.emplace_back(a.name, x);
       }
       f.core_instances.push_back(std::move(ci));
@@ -287,7 +278,7 @@ class Instantiator {
     if (!in.instantiate) {
       auto out = std::make_shared<Instance>();
       for (const InstantiateArg& a : in.exports) {
-        SHARD_RUN_TRY(item, item_of(*f, a.item));
+        SHARD_TRY(item, item_of(*f, a.item));
         out->exports.emplace_back(a.name, std::move(item));
       }
       f->instances.push_back(std::move(out));
@@ -296,11 +287,11 @@ class Instantiator {
     if (in.target >= f->components.size()) return internal("component index out of bounds");
     std::map<std::string, Item> args;
     for (const InstantiateArg& a : in.args) {
-      SHARD_RUN_TRY(item, item_of(*f, a.item));
+      SHARD_TRY(item, item_of(*f, a.item));
       args[a.name] = std::move(item);
     }
     Instantiator child(store_);
-    SHARD_RUN_TRY(inst, child.run(*f->components[in.target], args, f->inst));
+    SHARD_TRY(inst, child.run(*f->components[in.target], args, f->inst));
     f->instances.push_back(std::move(inst));
     return {};
   }
@@ -374,7 +365,7 @@ class Instantiator {
       case DefValKind::Record: {
         std::vector<abi::Field> fields;
         for (const Case& c : d.cases) {
-          SHARD_RUN_TRY(t, opt_valtype(f, c.type));
+          SHARD_TRY(t, opt_valtype(f, c.type));
           fields.push_back({c.label, std::move(t)});
         }
         return abi::ValType::record(std::move(fields));
@@ -382,19 +373,19 @@ class Instantiator {
       case DefValKind::Variant: {
         std::vector<abi::Case> cases;
         for (const Case& c : d.cases) {
-          SHARD_RUN_TRY(t, opt_valtype(f, c.type));
+          SHARD_TRY(t, opt_valtype(f, c.type));
           cases.push_back({c.label, std::move(t)});
         }
         return abi::ValType::variant(std::move(cases));
       }
       case DefValKind::List: {
-        SHARD_RUN_TRY(t, opt_valtype(f, d.elem));
+        SHARD_TRY(t, opt_valtype(f, d.elem));
         return abi::ValType::list(std::move(t));
       }
       case DefValKind::Tuple: {
         std::vector<abi::TypeRef> ts;
         for (const ValType& v : d.types) {
-          SHARD_RUN_TRY(t, valtype(f, v));
+          SHARD_TRY(t, valtype(f, v));
           ts.push_back(std::move(t));
         }
         return abi::ValType::tuple(std::move(ts));
@@ -402,25 +393,25 @@ class Instantiator {
       case DefValKind::Flags: return abi::ValType::flags(d.labels);
       case DefValKind::Enum: return abi::ValType::enum_(d.labels);
       case DefValKind::Option: {
-        SHARD_RUN_TRY(t, opt_valtype(f, d.elem));
+        SHARD_TRY(t, opt_valtype(f, d.elem));
         return abi::ValType::option(std::move(t));
       }
       case DefValKind::Result: {
-        SHARD_RUN_TRY(ok, opt_valtype(f, d.elem));
-        SHARD_RUN_TRY(err, opt_valtype(f, d.err));
+        SHARD_TRY(ok, opt_valtype(f, d.elem));
+        SHARD_TRY(err, opt_valtype(f, d.err));
         return abi::ValType::result(std::move(ok), std::move(err));
       }
       case DefValKind::Map: {
-        SHARD_RUN_TRY(k, opt_valtype(f, d.elem));
-        SHARD_RUN_TRY(v, opt_valtype(f, d.err));
+        SHARD_TRY(k, opt_valtype(f, d.elem));
+        SHARD_TRY(v, opt_valtype(f, d.err));
         return abi::ValType::map(std::move(k), std::move(v));
       }
       case DefValKind::Own: {
-        SHARD_RUN_TRY(r, resource(f, d.resource));
+        SHARD_TRY(r, resource(f, d.resource));
         return abi::ValType::own(r);
       }
       case DefValKind::Borrow: {
-        SHARD_RUN_TRY(r, resource(f, d.resource));
+        SHARD_TRY(r, resource(f, d.resource));
         return abi::ValType::borrow(r);
       }
     }
@@ -431,7 +422,7 @@ class Instantiator {
     Type out;
     switch (t.kind) {
       case TypeDef::DefVal: {
-        SHARD_RUN_TRY(v, defval(f, t.val));
+        SHARD_TRY(v, defval(f, t.val));
         out.kind = Type::Value;
         out.value = std::move(v);
         break;
@@ -439,12 +430,12 @@ class Instantiator {
       case TypeDef::Func: {
         std::vector<abi::TypeRef> params, results;
         for (const Param& p : t.func.params) {
-          SHARD_RUN_TRY(v, valtype(f, p.type));
+          SHARD_TRY(v, valtype(f, p.type));
           params.push_back(std::move(v));
           out.param_names.push_back(p.name);
         }
         if (t.func.result) {
-          SHARD_RUN_TRY(v, valtype(f, *t.func.result));
+          SHARD_TRY(v, valtype(f, *t.func.result));
           results.push_back(std::move(v));
         }
         out.kind = Type::Func;
@@ -538,7 +529,7 @@ class Instantiator {
       case Canon::Lift: {
         if (c.func >= f.core_funcs.size()) return internal("core function index out of bounds");
         if (c.type >= f.types.size() || f.types[c.type].kind != Type::Func) return internal("lift type is not a function type");
-        SHARD_RUN_TRY(opts, options(f, c.opts));
+        SHARD_TRY(opts, options(f, c.opts));
         auto lifted = std::make_shared<abi::LiftedFunc>();
         lifted->type = *f.types[c.type].func;
         lifted->opts = std::move(opts);
@@ -553,7 +544,7 @@ class Instantiator {
       }
       case Canon::Lower: {
         if (c.func >= f.funcs.size()) return internal("function index out of bounds");
-        SHARD_RUN_TRY(opts, options(f, c.opts));
+        SHARD_TRY(opts, options(f, c.opts));
         const FuncRef& callee = f.funcs[c.func];
         auto lowered = std::make_shared<abi::LoweredFunc>();
         lowered->type = callee->type;
@@ -566,7 +557,7 @@ class Instantiator {
       case Canon::ResourceNew:
       case Canon::ResourceDrop:
       case Canon::ResourceRep: {
-        SHARD_RUN_TRY(r, resource(f, c.type));
+        SHARD_TRY(r, resource(f, c.type));
         f.core_funcs.push_back(resource_builtin(c.kind, f.inst, r));
         return {};
       }
