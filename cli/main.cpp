@@ -43,6 +43,12 @@ commands:
                             can sock_accept on it (fd after the preopens); no other network
                             Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
+                            For a component FILE: --invoke 'NAME(ARGS)' with WIT-style values
+                            ("text", 42, [1, 2], {a: 1}, some(x), ok(y), ...), the result is
+                            printed the same way; NAME may be iface#func
+    --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
+                            --link DEP.wasm offers all of DEP's exports. Only --env and
+                            --inherit-env are granted to components (wasi:cli/environment)
     --tier interp           execution tier (the interpreter is the only one so far)
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
     --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)
