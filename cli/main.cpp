@@ -253,6 +253,8 @@ int cmd_inspect(const std::vector<std::string_view>& args) {
       case shard::ExternKind::Global:
         return t.global.mut ? fmt::format("global (mut {})", shard::to_string(t.global.type))
                             : fmt::format("global {}", shard::to_string(t.global.type));
+      case shard::ExternKind::Tag:
+        return t.func.params.empty() ? std::string("tag") : "tag (param " + types(t.func.params) + ")";
     }
     return std::string("?");
   };

@@ -48,6 +48,7 @@ struct Scope {
   std::vector<TableType> core_tables;
   std::vector<MemoryType> core_memories;
   std::vector<GlobalType> core_globals;
+  std::vector<shard::FuncType> core_tags;  ///< a tag's payload as a function type's params
   std::vector<CoreTypeEntry> core_types;
   std::vector<std::shared_ptr<const CoreModuleType>> core_modules;
   std::vector<std::shared_ptr<const CoreInstanceType>> core_instances;
@@ -162,7 +163,7 @@ class Validator {
       case Sort::CoreTable: return static_cast<uint32_t>(s.core_tables.size());
       case Sort::CoreMemory: return static_cast<uint32_t>(s.core_memories.size());
       case Sort::CoreGlobal: return static_cast<uint32_t>(s.core_globals.size());
-      case Sort::CoreTag: return 0;
+      case Sort::CoreTag: return static_cast<uint32_t>(s.core_tags.size());
       case Sort::CoreType: return static_cast<uint32_t>(s.core_types.size());
       case Sort::CoreModule: return static_cast<uint32_t>(s.core_modules.size());
       case Sort::CoreInstance: return static_cast<uint32_t>(s.core_instances.size());
@@ -273,6 +274,7 @@ class Validator {
       CoreExtern x;
       x.kind = im.kind;
       if (im.kind == shard::ExternKind::Func) x.func = wm->types[im.func_type];
+      if (im.kind == shard::ExternKind::Tag) x.func = wm->types[im.tag.type_index];
       x.table = im.table;
       x.memory = im.memory;
       x.global = im.global;
@@ -286,6 +288,7 @@ class Validator {
         case shard::ExternKind::Table: x.table = wm->all_tables[ex.index]; break;
         case shard::ExternKind::Memory: x.memory = wm->all_memories[ex.index]; break;
         case shard::ExternKind::Global: x.global = wm->all_globals[ex.index]; break;
+        case shard::ExternKind::Tag: x.func = wm->types[wm->all_tags[ex.index].type_index]; break;
       }
       t->exports.emplace_back(ex.name, std::move(x));
     }
@@ -295,7 +298,7 @@ class Validator {
 
   // ---- core instances (Binary.md: Instance Definitions) ----------------------------------
   static const char* kind_name(shard::ExternKind k) {
-    static constexpr const char* kNames[] = {"func", "table", "memory", "global"};
+    static constexpr const char* kNames[] = {"func", "table", "memory", "global", "tag"};
     return kNames[static_cast<int>(k)];
   }
   static bool limits_match(const Limits& a, const Limits& b) {  // a <= b
@@ -324,6 +327,9 @@ class Validator {
           return why = fmt::format("expected global type {}, found {}", to_string(b.global.type),
                                    to_string(a.global.type)), false;
         return true;
+      case shard::ExternKind::Tag:
+        if (!(a.func == b.func)) return why = "tag type mismatch", false;
+        return true;
     }
     return true;
   }
@@ -335,6 +341,7 @@ class Validator {
       case Sort::CoreFunc: x.kind = shard::ExternKind::Func; x.func = s.core_funcs[idx]; break;
       case Sort::CoreTable: x.kind = shard::ExternKind::Table; x.table = s.core_tables[idx]; break;
       case Sort::CoreMemory: x.kind = shard::ExternKind::Memory; x.memory = s.core_memories[idx]; break;
+      case Sort::CoreTag: x.kind = shard::ExternKind::Tag; x.func = s.core_tags[idx]; break;
       default: x.kind = shard::ExternKind::Global; x.global = s.core_globals[idx]; break;
     }
     return x;
@@ -369,10 +376,8 @@ class Validator {
     } else {
       std::unordered_set<std::string> names;
       for (auto& e : in.exports) {
-        if (e.item.sort == Sort::CoreTag)
-          return void(fail(e.offset, "core tags (exception handling) not supported yet", ErrorKind::Unsupported));
         if (e.item.sort != Sort::CoreFunc && e.item.sort != Sort::CoreTable && e.item.sort != Sort::CoreMemory &&
-            e.item.sort != Sort::CoreGlobal)
+            e.item.sort != Sort::CoreGlobal && e.item.sort != Sort::CoreTag)
           return void(fail(e.offset, fmt::format("{} is not a valid core instance export", to_string(e.item.sort))));
         if (!check_index(e.item.sort, e.item.index, e.offset)) return;
         if (!names.insert(e.name).second)
@@ -1249,13 +1254,15 @@ class Validator {
         const CoreExtern* x = s.core_instances[a.instance]->find(a.name);
         if (!x) return void(fail(a.offset, fmt::format("core instance {} has no export named `{}`", a.instance, a.name)));
         Sort have = x->kind == shard::ExternKind::Func ? Sort::CoreFunc : x->kind == shard::ExternKind::Table ? Sort::CoreTable
-                  : x->kind == shard::ExternKind::Memory ? Sort::CoreMemory : Sort::CoreGlobal;
+                  : x->kind == shard::ExternKind::Memory ? Sort::CoreMemory
+                  : x->kind == shard::ExternKind::Tag ? Sort::CoreTag : Sort::CoreGlobal;
         if (have != a.sort) return void(fail(a.offset, fmt::format("export `{}` for core instance {} is not a {}", a.name, a.instance, to_string(a.sort))));
         switch (x->kind) {
           case shard::ExternKind::Func: s.core_funcs.push_back(x->func); break;
           case shard::ExternKind::Table: s.core_tables.push_back(x->table); break;
           case shard::ExternKind::Memory: s.core_memories.push_back(x->memory); break;
           case shard::ExternKind::Global: s.core_globals.push_back(x->global); break;
+          case shard::ExternKind::Tag: s.core_tags.push_back(x->func); break;
         }
         return;
       }

@@ -25,6 +25,7 @@
 
 #include "runtime/runtime.h"
 #include "types.h"
+#include "valid/visitor.h"
 
 namespace shard::interp {
 
@@ -46,7 +47,7 @@ static_assert(sizeof(Word) == 8);
 #define SHARD_INTERP_FIXED_OPS(X) \
   X(Invalid) X(Copy) X(Const64) X(ConstV) \
   X(Br) X(BrIfNz) X(BrIfZ) X(BrTable) \
-  X(Call) X(CallIndirect) X(Ret) X(TrapUnreachable) \
+  X(Call) X(CallIndirect) X(Ret) X(TrapUnreachable) X(Throw) X(ThrowRef) \
   X(Select) X(GlobalGet) X(GlobalSet) X(RefFunc) X(RefIsNull) \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop) \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop) \
@@ -101,6 +102,8 @@ static_assert(sizeof(Word) == 8);
 #define SHARD_INTERP_IF_MEMARG_F64(...)
 #define SHARD_INTERP_IF_MEMARG_V128(...)
 #define SHARD_INTERP_IF_MEMARG_Shuffle(...)
+#define SHARD_INTERP_IF_MEMARG_Tag(...)
+#define SHARD_INTERP_IF_MEMARG_TryTable(...)
 // clang-format on
 
 /// Internal op ids: the Wasm ops first (same numbering as shard::Op), then the rest.
@@ -137,6 +140,23 @@ struct CallRecord {
 };
 static_assert(sizeof(CallRecord) == 2 * sizeof(Slot));
 
+/// One catch clause of a try_table as compiled: where its landing pad is and where the
+/// exception's payload (then the exnref, for the _ref kinds) is written before jumping there.
+struct CatchPad {
+  CatchKind kind = CatchKind::CatchAll;
+  uint32_t tag = 0;   ///< tag index in the instance (catch / catch_ref)
+  uint32_t pad = 0;   ///< word index of the landing pad
+  uint32_t dst = 0;   ///< frame byte offset of the first payload slot
+};
+
+/// The code a try_table covers, [start, end) in words, and its clauses
+/// catches[first, first + count). Regions are listed in the order their try_tables start, so
+/// of the regions containing a pc the last one listed is the innermost.
+struct TryRegion {
+  uint32_t start = 0, end = 0;
+  uint32_t first = 0, count = 0;
+};
+
 /// One function compiled for the interpreter: immutable once published in the module's
 /// cache (interp.cpp), shared by every instance of the module.
 struct CompiledFunc : rt::TierCode {
@@ -148,6 +168,9 @@ struct CompiledFunc : rt::TierCode {
   uint32_t nresults = 0;
   uint32_t nlocals = 0;     ///< params + declared locals, in slots
   uint32_t frame_slots = 0; ///< nlocals + max operand height (+ slack)
+  /// Exception handling: only looked at while an exception unwinds (exec.cpp: throw_exn).
+  std::vector<TryRegion> tries;
+  std::vector<CatchPad> catches;
 
   size_t offset_at(const Word* pc, bool is_return_address) const;
 };

@@ -258,8 +258,45 @@ void Compiler::on_else(const Instr& ins, Frame& f) {
   bind_label();
 }
 
+// exec/instructions.rst: try_table. The clauses' landing pads come first (jumped over on
+// entry): each takes the payload the unwinder wrote at the try_table's base height and
+// branches with it to the clause's label like a `br` would. The covered code follows.
+void Compiler::on_try_table(const Instr& ins, std::vector<Frame>& frames) {
+  cur_offset_ = ins.offset;
+  Frame& f = frames.back();
+  if (!f.reachable_on_entry) return;
+  sync(ins.height);
+  materialize_all();
+  auto nparams = static_cast<uint32_t>(f.sig.params.size());
+  uint32_t skip = emit(IOp::X_Br);
+  word2(0, 0);
+  TryRegion region;
+  region.first = static_cast<uint32_t>(out_->catches.size());
+  region.count = static_cast<uint32_t>(ins.catches.size());
+  for (const CatchClause& c : ins.catches) {
+    Frame& target = frames[frames.size() - 2 - c.label];
+    uint32_t n = 0;
+    if (c.kind == CatchKind::Catch || c.kind == CatchKind::CatchRef)
+      n = static_cast<uint32_t>(module_->types[module_->all_tags[c.tag].type_index].params.size());
+    if (c.kind == CatchKind::CatchRef || c.kind == CatchKind::CatchAllRef) ++n;
+    bind_label();
+    out_->catches.push_back(CatchPad{c.kind, c.tag, here(), home(f.height)});
+    st_.resize(f.height);
+    sync(f.height + n);
+    branch_to(target, f.height + n);
+  }
+  set_rel(skip + 1, here());
+  st_.resize(f.height);
+  sync(f.height + nparams);
+  bind_label();
+  region.start = here();
+  f.data.try_region = static_cast<int32_t>(out_->tries.size());
+  out_->tries.push_back(region);
+}
+
 void Compiler::on_end(const Instr& ins, Frame& f) {
   cur_offset_ = ins.offset;
+  if (f.kind == FrameKind::TryTable && f.data.try_region >= 0) out_->tries[f.data.try_region].end = here();
   if (f.kind == FrameKind::Function) {
     if (!f.unreachable) {
       sync(ins.height);
@@ -436,6 +473,20 @@ void Compiler::on_op(const Instr& ins) {
   switch (ins.op) {
     case Nop: return;
     case Unreachable: emit(IOp::X_TrapUnreachable); return;
+    case Throw: {
+      // [op][tag|args]: the payload in consecutive home slots.
+      auto n = static_cast<uint32_t>(module_->types[module_->all_tags[ins.index].type_index].params.size());
+      for (uint32_t k = h - n; k < h; ++k) materialize(k);
+      emit(IOp::X_Throw);
+      word2(ins.index, home(h - n));
+      return;
+    }
+    case ThrowRef: {
+      uint32_t s = use(h - 1);
+      emit(IOp::X_ThrowRef);
+      word2(s, 0);
+      return;
+    }
     case I32Const: case I64Const: case F32Const: case F64Const: {
       uint64_t v = 0;
       std::memcpy(&v, ins.bytes.data(), 8);

@@ -24,6 +24,7 @@ class Compiler : public VisitorBase {
     int32_t patch_head = -1;  ///< forward branches to the end (chain in patches_)
     int32_t else_patch = -1;  ///< if: the branch to the else arm / end
     uint32_t start = 0;       ///< loop: the first instruction
+    int32_t try_region = -1;  ///< try_table: its index in CompiledFunc::tries
   };
   using Frame = ControlFrame<Control>;
 
@@ -37,6 +38,7 @@ class Compiler : public VisitorBase {
   void on_loop(const Instr& ins, Frame& f);
   void on_if(const Instr& ins, Frame& f);
   void on_else(const Instr& ins, Frame& f);
+  void on_try_table(const Instr& ins, std::vector<Frame>& frames);
   void on_end(const Instr& ins, Frame& f);
   void on_br(const Instr& ins, Frame& target);
   void on_br_if(const Instr& ins, Frame& target);

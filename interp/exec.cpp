@@ -179,6 +179,8 @@ inline V128 load_zero(const uint8_t* p) {
 #define SHARD_TBL_F64 SHARD_TBL_INVALID
 #define SHARD_TBL_V128 SHARD_TBL_INVALID
 #define SHARD_TBL_Shuffle SHARD_TBL_INVALID
+#define SHARD_TBL_Tag SHARD_TBL_INVALID
+#define SHARD_TBL_TryTable SHARD_TBL_INVALID
 
 // Handlers for the same rows: numeric/SIMD ops (Imm None with a value result) and lane ops.
 #define SHARD_GEN_NUM(id)                                                 \
@@ -229,6 +231,8 @@ inline V128 load_zero(const uint8_t* p) {
 #define SHARD_GEN_F64 SHARD_GEN_NOTHING
 #define SHARD_GEN_V128 SHARD_GEN_NOTHING
 #define SHARD_GEN_Shuffle SHARD_GEN_NOTHING
+#define SHARD_GEN_Tag SHARD_GEN_NOTHING
+#define SHARD_GEN_TryTable SHARD_GEN_NOTHING
 
 namespace {
 
@@ -626,6 +630,22 @@ L_X_BrTable: {
 }
 L_X_TrapUnreachable:
   TRAP(TrapKind::Unreachable);
+L_X_Throw:
+  // exec/instructions.rst: throw — [op][tag|args]
+  ctx->exception = ctx->store->alloc_exn(inst->tag_vec[pc[1].lo], reinterpret_cast<const Slot*>(fp + pc[1].hi),
+                                         /*exposed=*/false);
+  goto throw_exn;
+L_X_ThrowRef: {
+  // exec/instructions.rst: throw_ref — [op][exnref|-]
+  auto* exn = static_cast<rt::ExnInst*>(rd<void*>(S(pc[1].lo)));
+  if (exn == nullptr) {
+    ctx->raise(TrapKind::NullReference, "null exception reference");
+    tk = TrapKind::NullReference;
+    goto unwind;
+  }
+  ctx->exception = exn;
+  goto throw_exn;
+}
 L_X_Invalid:
   ctx->raise(TrapKind::HostError, "interpreter: invalid instruction");
   tk = TrapKind::HostError;
@@ -689,6 +709,7 @@ do_call:
     ctx->stack_top = saved_top;
     ctx->stack_end = saved_end;
     if (k != TrapKind::None) {
+      if (k == TrapKind::Exception) goto throw_exn;  // thrown by (or through) the host
       tk = k;
       goto unwind;
     }
@@ -732,6 +753,59 @@ L_X_Ret: {
 #undef VLOAD
 #undef VLOAD_LANE
 #undef VSTORE_LANE
+
+  // ---- exception handling (exec/instructions.rst: throw_ref, the unwinding of a throw) ----
+  // ctx->exception is in flight from the instruction at pc (a throw, or a call the exception
+  // came out of). Find the innermost try_table covering it with a matching clause, in this
+  // frame, then in each caller at its call; entered only when something is thrown, so the
+  // other handlers pay nothing for it.
+throw_exn: {
+  rt::ExnInst* exn = ctx->exception;
+  bool ret_addr = false;
+  for (;;) {
+    auto idx = static_cast<uint32_t>(pc - code->code.data()) - (ret_addr ? 1u : 0u);
+    for (size_t r = code->tries.size(); r-- > 0;) {
+      const TryRegion& tr = code->tries[r];
+      if (idx < tr.start || idx >= tr.end) continue;
+      for (uint32_t c = tr.first; c < tr.first + tr.count; ++c) {
+        const CatchPad& cp = code->catches[c];
+        bool tagged = cp.kind == CatchKind::Catch || cp.kind == CatchKind::CatchRef;
+        if (tagged && inst->tag_vec[cp.tag] != exn->tag) continue;
+        auto* dst = reinterpret_cast<Slot*>(fp + cp.dst);
+        size_t n = 0;
+        if (tagged) {
+          n = exn->fields.size();
+          if (n != 0) std::memcpy(static_cast<void*>(dst), exn->fields.data(), n * sizeof(Slot));
+        }
+        if (cp.kind == CatchKind::CatchRef || cp.kind == CatchKind::CatchAllRef) {
+          dst[n] = Slot{};
+          dst[n].ref = exn;
+          exn->exposed = true;
+        } else if (!exn->exposed) {
+          ctx->store->recycle_exn(exn);  // consumed, and wasm never saw it as a reference
+        }
+        ctx->exception = nullptr;
+        pc = code->code.data() + cp.pad;
+        RELOAD_MEM();
+        NEXT();
+      }
+    }
+    if (rp->pc == nullptr) break;  // the entry frame of this activation: not caught here
+    CallRecord* rec = rp++;
+    --ctx->depth;
+    pc = rec->pc;
+    fp = reinterpret_cast<char*>(rec->fp);
+    f = rec->func;
+    code = rec->code;
+    inst = f->instance;
+    ret_addr = true;
+  }
+  ctx->raise(TrapKind::Exception);
+  tk = TrapKind::Exception;
+  add_frame(ctx->trap, f, code, pc, ret_addr);
+  ctx->depth = entry_depth;
+  return tk;
+}
 
 trap:
   ctx->raise(tk);

@@ -39,6 +39,7 @@ struct Import {
   TableType table;
   MemoryType memory;
   GlobalType global;
+  TagType tag;  ///< for Tag
 };
 
 struct Export {
@@ -168,6 +169,7 @@ struct WasmModule {
   std::vector<TableType> tables;    ///< defined tables only
   std::vector<MemoryType> memories; ///< defined memories only
   std::vector<GlobalDef> globals;      ///< defined globals only
+  std::vector<TagType> tags;           ///< defined tags only (binary/modules.rst: tag section, id 13)
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -182,10 +184,12 @@ struct WasmModule {
   std::vector<TableType> all_tables;
   std::vector<MemoryType> all_memories;
   std::vector<GlobalType> all_globals;
+  std::vector<TagType> all_tags;
   uint32_t num_imported_funcs = 0;
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
 
   /// Set by load_module once validation passed: tiers may then walk bodies without checks.
   bool validated = false;
@@ -196,6 +200,7 @@ struct WasmModule {
   uint32_t num_tables() const { return static_cast<uint32_t>(all_tables.size()); }
   uint32_t num_memories() const { return static_cast<uint32_t>(all_memories.size()); }
   uint32_t num_globals() const { return static_cast<uint32_t>(all_globals.size()); }
+  uint32_t num_tags() const { return static_cast<uint32_t>(all_tags.size()); }
 
   /// Caller checks bounds (the validator does; later layers run on valid modules only).
   const FuncType& func_type(uint32_t idx) const { return types[func_type_indices[idx]]; }

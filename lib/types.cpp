@@ -7,7 +7,7 @@ namespace shard {
 
 std::optional<ValType> val_type_from_byte(uint8_t b) {
   switch (b) {
-    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f:
+    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f: case 0x69:
       return static_cast<ValType>(b);
     default:
       return std::nullopt;
@@ -23,6 +23,7 @@ std::string_view to_string(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
     case ValType::Bot: return "<unknown>";
   }
   return "<invalid>";

@@ -46,6 +46,8 @@ enum class Imm : uint8_t {
   F64,           ///< 8 bytes
   V128,          ///< 16 bytes
   Shuffle,       ///< 16 lane indices
+  Tag,           ///< tagidx (throw)
+  TryTable,      ///< blocktype vec(catch) (try_table; binary/instructions.rst)
 };
 
 enum class Op : uint16_t {

@@ -71,6 +71,7 @@ void write_core_extern_type(Writer& w, const CoreExternType& t) {
       w.u8(static_cast<uint8_t>(t.global.type));
       w.u8(t.global.mut ? 0x01 : 0x00);
       return;
+    case shard::ExternKind::Tag: w.u8(0x04); w.u8(0x00); w.u32(t.func_type); return;
   }
 }
 

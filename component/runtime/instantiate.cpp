@@ -29,6 +29,7 @@ struct Frame {
   std::vector<rt::TableInst*> core_tables;
   std::vector<rt::MemoryInst*> core_memories;
   std::vector<rt::GlobalInst*> core_globals;
+  std::vector<rt::TagInst*> core_tags;
   size_t core_types = 0;  // core types have no run-time meaning; only their count matters
   std::vector<std::shared_ptr<const WasmModule>> core_modules;
   std::vector<std::shared_ptr<const CoreInst>> core_instances;
@@ -194,6 +195,9 @@ class Instantiator {
       case Sort::CoreGlobal:
         if ((ok = x.as_global() != nullptr)) f.core_globals.push_back(x.as_global());
         break;
+      case Sort::CoreTag:
+        if ((ok = x.as_tag() != nullptr)) f.core_tags.push_back(x.as_tag());
+        break;
       default: break;
     }
     if (!ok) return internal(fmt::format("core export `{}` is not a {}", name, to_string(sort)));
@@ -215,6 +219,9 @@ class Instantiator {
       case Sort::CoreGlobal:
         if (si.index >= f.core_globals.size()) return bad();
         return rt::Extern::global(f.core_globals[si.index]);
+      case Sort::CoreTag:
+        if (si.index >= f.core_tags.size()) return bad();
+        return rt::Extern::tag(f.core_tags[si.index]);
       default:
         return Error(ErrorKind::Unsupported, fmt::format("core {} items not supported yet", to_string(si.sort)));
     }

@@ -23,6 +23,7 @@ enum class TrapKind : uint8_t {
   NullReference,            ///< "null reference" (reserved for later proposals)
   HostError,                ///< a host function failed; the message says why
   Exit,                     ///< the guest asked to exit (WASI proc_exit); not an error
+  Exception,                ///< an uncaught Wasm exception (exception handling) left the call
 };
 
 /// The spec's wording for a trap kind.
@@ -42,6 +43,7 @@ constexpr std::string_view trap_message(TrapKind kind) {
     case TrapKind::NullReference: return "null reference";
     case TrapKind::HostError: return "host error";
     case TrapKind::Exit: return "exit";
+    case TrapKind::Exception: return "uncaught exception";
   }
   return "trap";
 }

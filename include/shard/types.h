@@ -19,11 +19,12 @@ enum class ValType : uint8_t {
   V128 = 0x7b,
   FuncRef = 0x70,
   ExternRef = 0x6f,
+  ExnRef = 0x69,  ///< exception handling (Wasm 3.0)
   Bot = 0x00,
 };
 
 inline bool is_num(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
-inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef || t == ValType::ExnRef; }
 /// "i32", "funcref", ...
 std::string_view to_string(ValType t);
 
@@ -54,7 +55,13 @@ struct GlobalType {
   bool mut = false;
 };
 
-/// The four kinds of imports and exports.
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+/// A tag (exception handling, Wasm 3.0: syntax/types.rst tag types): the exception's
+/// payload types as a function type's params; results are always empty.
+struct TagType {
+  uint32_t type_index = 0;  ///< into the module's type section
+};
+
+/// The kinds of imports and exports; Tag is exception handling's (Wasm 3.0).
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
 
 }  // namespace shard

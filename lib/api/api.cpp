@@ -77,6 +77,7 @@ ExternType extern_type_of(const WasmModule& m, ExternKind kind, uint32_t index) 
     case ExternKind::Table: t.table = m.all_tables[index]; break;
     case ExternKind::Memory: t.memory = m.all_memories[index]; break;
     case ExternKind::Global: t.global = m.all_globals[index]; break;
+    case ExternKind::Tag: t.func = m.types[m.all_tags[index].type_index]; break;  // the payload as params
   }
   return t;
 }
@@ -105,6 +106,7 @@ Extern from_rt_extern(Store* store, const rt::Extern& e) {
     case ExternKind::Memory: return Access::memory(store, e.as_memory());
     case ExternKind::Table: return Access::table(store, e.as_table());
     case ExternKind::Global: return Access::global(store, e.as_global());
+    case ExternKind::Tag: break;  // tags have no embedder handle yet
   }
   return Access::func(store, nullptr);
 }

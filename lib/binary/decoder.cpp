@@ -24,16 +24,18 @@ enum SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13,  ///< exception handling (Wasm 3.0)
 };
 
 /// Position of a section in the required order (binary/modules.rst: Modules); the data count
-/// section sits between element and code.
+/// section sits between element and code, the tag section between memory and global.
 int section_rank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;
+    case kTag: return 11;
+    case kDataCount: return 19;
+    case kCode: return 20;
+    case kData: return 22;
+    default: return id * 2;
   }
 }
 
@@ -75,7 +77,7 @@ class ModuleDecoder {
           r.fail(at, illegal_opcode(prefix, code));
           break;
         }
-        if (*op == Op::Block || *op == Op::Loop || *op == Op::If) ++depth;
+        if (*op == Op::Block || *op == Op::Loop || *op == Op::If || *op == Op::TryTable) ++depth;
         if (*op == Op::End) --depth;
         skip_immediates(r, *op);
       }
@@ -91,7 +93,7 @@ class ModuleDecoder {
     while (!r_.at_end()) {
       size_t id_offset = r_.pos();
       uint8_t id = r_.u8();
-      if (id > kDataCount) return fail(id_offset, "malformed section id");
+      if (id > kTag) return fail(id_offset, "malformed section id");
       size_t size = r_.len();
       if (r_.failed()) return r_.take_error();
       size_t start = r_.pos();
@@ -151,6 +153,7 @@ class ModuleDecoder {
       case kCode: return codes();
       case kData: return datas();
       case kDataCount: m_.data_count = r_.u32(); return r_.ok();
+      case kTag: return tags();
     }
     return false;
   }
@@ -225,7 +228,7 @@ class ModuleDecoder {
     size_t at = r_.pos();
     uint8_t b = r_.u8();
     if (r_.failed()) return false;
-    if (b != 0x70 && b != 0x6f) return r_.fail(at, "malformed reference type");
+    if (b != 0x70 && b != 0x6f && b != 0x69) return r_.fail(at, "malformed reference type");
     out = static_cast<ValType>(b);
     return true;
   }
@@ -311,9 +314,36 @@ class ModuleDecoder {
           m_.all_globals.push_back(im.global);
           ++m_.num_imported_globals;
           break;
+        case 4:
+          im.kind = ExternKind::Tag;
+          if (!tag_type(im.tag)) return false;
+          m_.all_tags.push_back(im.tag);
+          ++m_.num_imported_tags;
+          break;
         default: return r_.fail(at, "malformed import kind");
       }
       m_.imports.push_back(std::move(im));
+    }
+    return r_.ok();
+  }
+
+  // binary/types.rst: tagtype ::= 0x00 typeidx (the attribute byte 0 is "exception").
+  bool tag_type(TagType& t) {
+    size_t at = r_.pos();
+    uint8_t attr = r_.u8();
+    if (r_.failed()) return false;
+    if (attr != 0) return r_.fail(at, "malformed tag attribute");
+    t.type_index = r_.u32();
+    return r_.ok();
+  }
+
+  // binary/modules.rst: Tag Section (id 13).
+  bool tags() {
+    uint32_t n = r_.len();
+    m_.tags.resize(n);
+    for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+      if (!tag_type(m_.tags[i])) return false;
+      m_.all_tags.push_back(m_.tags[i]);
     }
     return r_.ok();
   }
@@ -378,7 +408,7 @@ class ModuleDecoder {
       size_t at = r_.pos();
       uint8_t kind = r_.u8();
       if (r_.failed()) return false;
-      if (kind > 3) return r_.fail(at, "malformed export kind");
+      if (kind > 4) return r_.fail(at, "malformed export kind");
       e.kind = static_cast<ExternKind>(kind);
       e.index = r_.u32();
     }
@@ -526,7 +556,7 @@ bool skip_immediates(Reader& r, Op op) {
     case Imm::None: break;
     case Imm::Block: r.s33(); break;
     case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
-    case Imm::Elem: case Imm::Data:
+    case Imm::Elem: case Imm::Data: case Imm::Tag:
       r.u32();
       break;
     case Imm::BrTable: {
@@ -558,6 +588,17 @@ bool skip_immediates(Reader& r, Op op) {
     case Imm::F32: r.skip(4); break;
     case Imm::F64: r.skip(8); break;
     case Imm::V128: case Imm::Shuffle: r.skip(16); break;
+    case Imm::TryTable: {
+      // blocktype vec(catch); catch ::= 0x00 x l | 0x01 x l | 0x02 l | 0x03 l
+      r.s33();
+      uint32_t n = r.len();
+      for (uint32_t i = 0; i < n && r.ok(); ++i) {
+        uint8_t kind = r.u8();
+        if (kind < 2) r.u32();
+        r.u32();
+      }
+      break;
+    }
   }
   return r.ok();
 }
@@ -582,7 +623,7 @@ bool read_const_expr(Reader& r, ConstExpr& out) {
     if (!op) return r.fail(at, illegal_opcode(prefix, code));
     if (*op == Op::End && depth == 0) return true;
     if (*op == Op::End) --depth;
-    if (*op == Op::Block || *op == Op::Loop || *op == Op::If) ++depth;
+    if (*op == Op::Block || *op == Op::Loop || *op == Op::If || *op == Op::TryTable) ++depth;
     ConstInstr ci;
     ci.op = *op;
     switch (*op) {
@@ -602,7 +643,7 @@ bool read_const_expr(Reader& r, ConstExpr& out) {
       case Op::RefNull: {
         size_t t_at = r.pos();
         uint8_t t = r.u8();
-        if (r.ok() && t != 0x70 && t != 0x6f) return r.fail(t_at, "malformed reference type");
+        if (r.ok() && t != 0x70 && t != 0x6f && t != 0x69) return r.fail(t_at, "malformed reference type");
         ci.ref_type = static_cast<ValType>(t);
         break;
       }

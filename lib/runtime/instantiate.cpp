@@ -159,6 +159,11 @@ bool extern_matches(const Store& store, const Extern& actual, const Import& expe
       const GlobalInst* g = actual.as_global();
       return g->type.type == expected.global.type && g->type.mut == expected.global.mut;
     }
+    case ExternKind::Tag: {
+      // valid/types.rst: tag types match when their function types are equal.
+      const TagInst* t = actual.as_tag();
+      return *t->type == module.types[expected.tag.type_index];
+    }
   }
   (void)store;
   return false;
@@ -194,8 +199,11 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
       case ExternKind::Table: inst->table_vec.push_back(e.as_table()); break;
       case ExternKind::Memory: inst->memory_vec.push_back(e.as_memory()); break;
       case ExternKind::Global: inst->global_vec.push_back(e.as_global()); break;
+      case ExternKind::Tag: inst->tag_vec.push_back(e.as_tag()); break;
     }
   }
+  // Defined tags (exec/modules.rst: alloctag): a new identity per instance.
+  for (const TagType& t : m.tags) inst->tag_vec.push_back(store.create_tag(m.types[t.type_index]));
 
   // Defined functions (exec/modules.rst: allocfunc), in one block, all entered through the
   // tier's one entry point (which finds each function's code itself).
@@ -284,6 +292,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
       case ExternKind::Table: e.ptr = inst->table_vec[ex.index]; break;
       case ExternKind::Memory: e.ptr = inst->memory_vec[ex.index]; break;
       case ExternKind::Global: e.ptr = inst->global_vec[ex.index]; break;
+      case ExternKind::Tag: e.ptr = inst->tag_vec[ex.index]; break;
     }
     inst->exports.emplace_back(ex.name, e);
   }

@@ -204,6 +204,25 @@ struct DataInst {
   size_t size = 0;
 };
 
+/// A tag (exec/runtime.rst: tag instances). Its identity is its address: every tag a module
+/// defines is a fresh TagInst per instance, so equal types never make two tags the same.
+struct TagInst {
+  const FuncType* type = nullptr;  ///< store-canonical (Store::type_of); params are the payload
+  uint32_t type_id = 0;
+};
+
+/// An exception (exec/runtime.rst: exception instances): a tag and its payload. An exnref
+/// is an ExnInst* (or null). Owned by the store.
+struct ExnInst {
+  TagInst* tag = nullptr;
+  std::vector<Slot> fields;
+  /// Whether anything may still refer to it: set when wasm receives it as an exnref
+  /// (catch_ref / catch_all_ref) and for exceptions a host creates. One that was never
+  /// exposed is recycled once a plain catch / catch_all consumes it (Store::recycle_exn), so
+  /// code that throws in a loop does not grow the store.
+  bool exposed = true;
+};
+
 /// An external value (exec/runtime.rst: external values).
 struct Extern {
   ExternKind kind = ExternKind::Func;
@@ -213,10 +232,12 @@ struct Extern {
   static Extern table(TableInst* t) { return {ExternKind::Table, t}; }
   static Extern memory(MemoryInst* m) { return {ExternKind::Memory, m}; }
   static Extern global(GlobalInst* g) { return {ExternKind::Global, g}; }
+  static Extern tag(TagInst* t) { return {ExternKind::Tag, t}; }
   FuncInst* as_func() const { return kind == ExternKind::Func ? static_cast<FuncInst*>(ptr) : nullptr; }
   TableInst* as_table() const { return kind == ExternKind::Table ? static_cast<TableInst*>(ptr) : nullptr; }
   MemoryInst* as_memory() const { return kind == ExternKind::Memory ? static_cast<MemoryInst*>(ptr) : nullptr; }
   GlobalInst* as_global() const { return kind == ExternKind::Global ? static_cast<GlobalInst*>(ptr) : nullptr; }
+  TagInst* as_tag() const { return kind == ExternKind::Tag ? static_cast<TagInst*>(ptr) : nullptr; }
 };
 
 /// A module instance (exec/runtime.rst: module instances). The first block is the
@@ -246,6 +267,7 @@ struct Instance {
   std::vector<ElemInst*> elem_vec;
   std::vector<DataInst*> data_vec;
   std::vector<uint32_t> type_id_vec;
+  std::vector<TagInst*> tag_vec;  ///< by tag index (imports first)
   std::vector<std::pair<std::string, Extern>> exports;  ///< in the module's export order
 
   std::optional<Extern> find_export(std::string_view name) const;
@@ -275,6 +297,10 @@ struct ExecContext {
   uint32_t reentry = 0;         ///< nested entries from the host
   Instance* caller = nullptr;   ///< set by a tier before it calls a host function
   Trap trap;                    ///< filled when an entry returns a trap kind
+  /// The exception being thrown while an entry returns TrapKind::Exception (exception
+  /// handling): tiers catch it in their try_table handlers; a host function may throw one
+  /// by setting it (Store::alloc_exn) and returning TrapKind::Exception.
+  ExnInst* exception = nullptr;
 
   /// Start a trap: sets kind/message and clears the backtrace. Returns `kind`.
   TrapKind raise(TrapKind kind, std::string message = {});
@@ -320,6 +346,15 @@ class Store {
   Result<MemoryInst*> create_memory(const MemoryType& type);
   Result<TableInst*> create_table(const TableType& type, void* init = nullptr);
   GlobalInst* create_global(const GlobalType& type, const Value& value);
+  /// A fresh tag (a new identity) whose payload types are `type`'s params.
+  TagInst* create_tag(const FuncType& type);
+  /// An exception of `tag` with `tag->type->params.size()` payload slots copied from `fields`.
+  /// `exposed` false is for tiers only (see ExnInst::exposed).
+  ExnInst* alloc_exn(TagInst* tag, const Slot* fields, bool exposed = true);
+  /// Makes an exception nothing refers to any more reusable by alloc_exn (tiers only).
+  void recycle_exn(ExnInst* e) { free_exns_.push_back(e); }
+  /// Exception objects the store holds (live or recycled), for tests.
+  size_t exception_count() const { return exns_.size(); }
 
   // Internal allocators used by instantiation.
   ElemInst* alloc_elem();
@@ -339,6 +374,11 @@ class Store {
   std::vector<std::unique_ptr<TableInst>> tables_;
   std::vector<std::unique_ptr<MemoryInst>> memories_;
   std::vector<std::unique_ptr<GlobalInst>> globals_;
+  std::vector<std::unique_ptr<TagInst>> tags_;
+  /// Exceptions live as long as the store (there is no collector): a thrown exception may be
+  /// kept as an exnref anywhere (locals, globals, tables).
+  std::vector<std::unique_ptr<ExnInst>> exns_;
+  std::vector<ExnInst*> free_exns_;
   std::vector<std::unique_ptr<ElemInst>> elems_;
   std::vector<std::unique_ptr<DataInst>> datas_;
   std::vector<std::unique_ptr<Instance>> instances_;

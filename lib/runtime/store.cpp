@@ -84,6 +84,29 @@ GlobalInst* Store::create_global(const GlobalType& type, const Value& value) {
   return g;
 }
 
+TagInst* Store::create_tag(const FuncType& type) {
+  tags_.push_back(std::make_unique<TagInst>());
+  TagInst* t = tags_.back().get();
+  t->type_id = intern_type(type);
+  t->type = &type_of(t->type_id);
+  return t;
+}
+
+ExnInst* Store::alloc_exn(TagInst* tag, const Slot* fields, bool exposed) {
+  ExnInst* e;
+  if (!free_exns_.empty()) {
+    e = free_exns_.back();
+    free_exns_.pop_back();
+  } else {
+    exns_.push_back(std::make_unique<ExnInst>());
+    e = exns_.back().get();
+  }
+  e->tag = tag;
+  e->exposed = exposed;
+  e->fields.assign(fields, fields + tag->type->params.size());
+  return e;
+}
+
 TrapKind ExecContext::raise(TrapKind kind, std::string message) {
   trap.kind = kind;
   trap.message = message.empty() ? std::string(trap_message(kind)) : std::move(message);

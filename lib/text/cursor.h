@@ -28,7 +28,8 @@ inline bool is_syntax_keyword(std::string_view kw) {
       "import",  "mut",     "func",   "elem",   "data",     "table",     "memory",  "global",  "start",
       "declare", "module",  "i32",    "i64",    "f32",      "f64",       "v128",    "funcref", "externref",
       "extern",  "i8x16",   "i16x8",  "i32x4",  "i64x2",    "f32x4",     "f64x2",   "inf",     "nan",
-      "binary",  "quote",   "definition", "instance", "nan:canonical", "nan:arithmetic", "end"};
+      "binary",  "quote",   "definition", "instance", "nan:canonical", "nan:arithmetic", "end",
+      "tag",     "exnref",  "exn",    "catch",  "catch_ref", "catch_all", "catch_all_ref"};
   for (std::string_view w : kWords) {
     if (kw == w) return true;
   }
@@ -174,7 +175,7 @@ class Cursor {
     if (!at(TokenKind::Keyword)) return false;
     auto t = peek().text;
     return t == "i32" || t == "i64" || t == "f32" || t == "f64" || t == "v128" || t == "funcref" ||
-           t == "externref";
+           t == "externref" || t == "exnref";
   }
   ValType valtype() {
     if (!at_valtype()) unexpected();
@@ -185,16 +186,18 @@ class Cursor {
     if (t == "f64") return ValType::F64;
     if (t == "v128") return ValType::V128;
     if (t == "funcref") return ValType::FuncRef;
+    if (t == "exnref") return ValType::ExnRef;
     return ValType::ExternRef;
   }
   ValType reftype() {
-    if (!at_keyword("funcref") && !at_keyword("externref")) unexpected();
+    if (!at_keyword("funcref") && !at_keyword("externref") && !at_keyword("exnref")) unexpected();
     return valtype();
   }
   /// text/types.rst: heaptype (func | extern).
   ValType heaptype() {
     if (take_keyword("func")) return ValType::FuncRef;
     if (take_keyword("extern")) return ValType::ExternRef;
+    if (take_keyword("exn")) return ValType::ExnRef;
     unexpected();
   }
 

@@ -8,9 +8,11 @@ namespace shard::text {
 
 namespace {
 
-bool is_block_op(std::string_view kw) { return kw == "block" || kw == "loop" || kw == "if"; }
+bool is_block_op(std::string_view kw) { return kw == "block" || kw == "loop" || kw == "if" || kw == "try_table"; }
 
-Op block_op(std::string_view kw) { return kw == "block" ? Op::Block : kw == "loop" ? Op::Loop : Op::If; }
+Op block_op(std::string_view kw) {
+  return kw == "block" ? Op::Block : kw == "loop" ? Op::Loop : kw == "if" ? Op::If : Op::TryTable;
+}
 
 }  // namespace
 
@@ -133,6 +135,7 @@ void InstrParser::block(Op op, bool is_folded) {
   }
   emit_op(op, out_);
   block_type();
+  if (op == Op::TryTable) catches();
   label_id(id);
   instrs();
   if (is_folded) {
@@ -147,6 +150,31 @@ void InstrParser::block(Op op, bool is_folded) {
   }
   out_.push_back(0x0b);
   labels_.pop_back();
+}
+
+// text/instructions.rst: try_table's catch clauses, whose labels are outside the try_table.
+void InstrParser::catches() {
+  std::vector<uint8_t> clauses;
+  uint32_t n = 0;
+  for (;; ++n) {
+    if (c_.take_field("catch")) {
+      clauses.push_back(0x00);
+      put_u32(clauses, m_.var(c_, m_.tags));
+    } else if (c_.take_field("catch_ref")) {
+      clauses.push_back(0x01);
+      put_u32(clauses, m_.var(c_, m_.tags));
+    } else if (c_.take_field("catch_all")) {
+      clauses.push_back(0x02);
+    } else if (c_.take_field("catch_all_ref")) {
+      clauses.push_back(0x03);
+    } else {
+      break;
+    }
+    put_u32(clauses, label());
+    c_.expect_rparen();
+  }
+  put_u32(out_, n);
+  out_.insert(out_.end(), clauses.begin(), clauses.end());
 }
 
 // An empty else is the same as none; like the reference interpreter's encoder, leave it out.
@@ -284,7 +312,11 @@ void InstrParser::immediates(Op op, std::vector<uint8_t>& imm, Op& emit_as) {
       break;
     case Imm::Block:
     case Imm::SelectT:
+    case Imm::TryTable:
       c_.unexpected();
+    case Imm::Tag:
+      put_u32(imm, m_.var(c_, m_.tags));
+      break;
     case Imm::Label:
       put_u32(imm, label());
       break;

@@ -26,6 +26,7 @@ class InstrParser {
   void plain();
   void block(Op op, bool is_folded);
   void block_type();
+  void catches();
   void else_branch();
   void immediates(Op op, std::vector<uint8_t>& imm, Op& emit_as);
   void emit_op(Op op, std::vector<uint8_t>& out);

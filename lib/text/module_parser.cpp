@@ -95,7 +95,7 @@ struct Section {
   std::vector<uint8_t> bytes;
 };
 
-enum class Kind : uint8_t { Func, Table, Memory, Global };
+enum class Kind : uint8_t { Func, Table, Memory, Global, Tag };
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -103,6 +103,7 @@ const char* kind_name(Kind k) {
     case Kind::Table: return "table";
     case Kind::Memory: return "memory";
     case Kind::Global: return "global";
+    case Kind::Tag: return "tag";
   }
   return "";
 }
@@ -134,6 +135,7 @@ class ModuleParser {
       case Kind::Table: return m_.tables;
       case Kind::Memory: return m_.mems;
       case Kind::Global: return m_.globals;
+      case Kind::Tag: return m_.tags;
     }
     return m_.funcs;
   }
@@ -143,13 +145,8 @@ class ModuleParser {
     if (kw == "table") return Kind::Table;
     if (kw == "memory") return Kind::Memory;
     if (kw == "global") return Kind::Global;
+    if (kw == "tag") return Kind::Tag;
     return std::nullopt;
-  }
-
-  /// Tags belong to exception handling, a WebAssembly 3.0 feature Shard does not implement yet.
-  [[noreturn]] static void unsupported_tag(const Token& at) {
-    throw TextError{Error{ErrorKind::Unsupported, "exception handling (tags, WebAssembly 3.0) not supported yet", SIZE_MAX,
-                          at.line, at.column}};
   }
 
   // text/modules.rst: all imports must occur before any regular definition.
@@ -179,7 +176,6 @@ class ModuleParser {
         c_.string();
         c_.expect_lparen();
         if (!c_.at(TokenKind::Keyword)) c_.unexpected();
-        if (c_.peek().text == "tag") unsupported_tag(c_.peek());
         auto k = kind_of(c_.peek().text);
         if (!k) c_.fail("malformed import kind");
         note_import(kw);
@@ -201,8 +197,6 @@ class ModuleParser {
         m_.elems.bind(c_, opt_id());
       } else if (kw.text == "data") {
         m_.datas.bind(c_, opt_id());
-      } else if (kw.text == "tag") {
-        unsupported_tag(kw);
       } else if (kw.text != "export" && kw.text != "start") {
         c_.fail(kw, "unexpected token");
       }
@@ -310,6 +304,7 @@ class ModuleParser {
       case Kind::Table: table_type(out); break;
       case Kind::Memory: memory_type(out); break;
       case Kind::Global: global_type(out); break;
+      case Kind::Tag: tag_type(out); break;
     }
     ++imports_.count;
     ++seen_[static_cast<int>(k)];
@@ -341,7 +336,17 @@ class ModuleParser {
         const_expr(globals_.bytes);
         ++globals_.count;
         break;
+      case Kind::Tag:
+        tag_type(tags_.bytes);
+        ++tags_.count;
+        break;
     }
+  }
+
+  // binary/types.rst: tagtype ::= 0x00 typeidx; in text a typeuse (text/modules.rst: tags).
+  void tag_type(std::vector<uint8_t>& out) {
+    out.push_back(0x00);
+    put_u32(out, m_.resolve(c_, m_.typeuse(c_, false)));
   }
 
   void func() {
@@ -614,6 +619,7 @@ class ModuleParser {
     section(3, funcs_);
     section(4, tables_);
     section(5, mems_);
+    section(13, tags_);
     section(6, globals_);
     section(7, exports_);
     if (start_) {
@@ -676,8 +682,8 @@ class ModuleParser {
   std::string module_name_;
   ModuleContext m_;
   std::optional<Kind> first_definition_;
-  uint32_t seen_[4] = {0, 0, 0, 0};  ///< per Kind, indices assigned so far in pass 2
-  Section imports_, funcs_, tables_, mems_, globals_, exports_, elems_, code_, datas_;
+  uint32_t seen_[5] = {0, 0, 0, 0, 0};  ///< per Kind, indices assigned so far in pass 2
+  Section imports_, funcs_, tables_, mems_, globals_, tags_, exports_, elems_, code_, datas_;
   std::optional<uint32_t> start_;
 };
 

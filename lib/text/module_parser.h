@@ -46,7 +46,7 @@ class ModuleContext {
  public:
   std::vector<FuncType> types;
   IndexSpace type_space{"type"}, funcs{"function"}, tables{"table"}, mems{"memory"}, globals{"global"},
-      elems{"elem"}, datas{"data"};
+      elems{"elem"}, datas{"data"}, tags{"tag"};
   bool uses_data_count = false;
 
   /// var: a u32 or an identifier bound in `space`.

@@ -59,7 +59,8 @@ enum class Validation : uint8_t { Full, None };
 namespace body_detail {
 
 inline constexpr ValType kSingleTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
-                                           ValType::V128, ValType::FuncRef, ValType::ExternRef};
+                                           ValType::V128, ValType::FuncRef, ValType::ExternRef,
+                                           ValType::ExnRef};
 
 /// A static one-element span for a value type, so a block's signature never points into a
 /// control frame that may move when the control stack grows.
@@ -341,8 +342,27 @@ class BodyDecoder {
       case Imm::None: return true;
       case Imm::Block: return block_type();
       case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table: case Imm::Elem:
+      case Imm::Tag:
         instr_.index = r_.u32();
         break;
+      case Imm::TryTable: {
+        if (!block_type()) return false;
+        uint32_t n = r_.len();
+        if (r_.failed()) return reader_failed();
+        catches_.resize(n);
+        for (uint32_t i = 0; i < n; ++i) {
+          size_t at = r_.pos();
+          uint8_t kind = r_.u8();
+          if (r_.failed()) return reader_failed();
+          if (kind > 3) return malformed(at, "malformed catch clause");
+          catches_[i].kind = static_cast<CatchKind>(kind);
+          catches_[i].tag = kind < 2 ? r_.u32() : 0;
+          catches_[i].label = r_.u32();
+          if (r_.failed()) return reader_failed();
+        }
+        instr_.catches = catches_;
+        return true;
+      }
       case Imm::Data:
         instr_.index = r_.u32();
         if (r_.failed()) return reader_failed();
@@ -376,7 +396,7 @@ class BodyDecoder {
         size_t at = r_.pos();
         uint8_t b = r_.u8();
         if (r_.failed()) return reader_failed();
-        if (kCheck && b != 0x70 && b != 0x6f) return malformed(at, "malformed reference type");
+        if (kCheck && b != 0x70 && b != 0x6f && b != 0x69) return malformed(at, "malformed reference type");
         instr_.type = static_cast<ValType>(b);
         return true;
       }
@@ -496,6 +516,14 @@ class BodyDecoder {
     return true;
   }
 
+  bool tag_index(uint32_t idx) {
+    if (kCheck && idx >= m_.num_tags()) return invalid(fmt::format("unknown tag {}", idx));
+    // The module validator reports a bad tag type; bodies are still walked after that.
+    if (kCheck && m_.all_tags[idx].type_index >= m_.types.size())
+      return invalid(fmt::format("unknown type {}", m_.all_tags[idx].type_index));
+    return true;
+  }
+
   bool table_index(uint32_t idx) {
     if (kCheck && idx >= m_.num_tables()) return invalid(fmt::format("unknown table {}", idx));
     return true;
@@ -506,6 +534,41 @@ class BodyDecoder {
     const bool live = reachable();
     switch (instr_.op) {
       case Unreachable:
+        if (live) v_.on_op(instr_);
+        set_unreachable();
+        return true;
+      case TryTable: {
+        // valid/instructions.rst: try_table — every catch's label is checked in the context
+        // outside the try_table, against the values the catch hands over.
+        for (const CatchClause& c : instr_.catches) {
+          if (!check_label(c.label)) return false;
+          if constexpr (kCheck) {
+            catch_types_.clear();
+            if (c.kind == CatchKind::Catch || c.kind == CatchKind::CatchRef) {
+              if (!tag_index(c.tag)) return false;
+              const FuncType& tt = m_.types[m_.all_tags[c.tag].type_index];
+              catch_types_.assign(tt.params.begin(), tt.params.end());
+            }
+            if (c.kind == CatchKind::CatchRef || c.kind == CatchKind::CatchAllRef) catch_types_.push_back(ValType::ExnRef);
+            auto lt = label(c.label).label_types();
+            if (!std::equal(lt.begin(), lt.end(), catch_types_.begin(), catch_types_.end()))
+              return invalid("type mismatch: catch handler types do not match the label");
+          }
+        }
+        if (!pop(sig_.params)) return false;
+        push_frame(FrameKind::TryTable);
+        v_.on_try_table(instr_, ctrls_);
+        return true;
+      }
+      case Throw: {
+        if (!tag_index(instr_.index)) return false;
+        if (!pop(m_.types[m_.all_tags[instr_.index].type_index].params)) return false;
+        if (live) v_.on_op(instr_);
+        set_unreachable();
+        return true;
+      }
+      case ThrowRef:
+        if (!pop(ValType::ExnRef)) return false;
         if (live) v_.on_op(instr_);
         set_unreachable();
         return true;
@@ -705,6 +768,8 @@ class BodyDecoder {
   std::vector<Frame> ctrls_;
   std::vector<ValType> locals_;
   std::vector<uint32_t> targets_;
+  std::vector<CatchClause> catches_;
+  std::vector<ValType> catch_types_;
   Instr instr_;
   BlockSig sig_;
   ValType single_ = ValType::Bot;

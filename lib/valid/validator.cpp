@@ -45,6 +45,7 @@ class ModuleValidator {
     for (const TableType& t : m_.tables) check_limits(t.limits, UINT32_MAX, "table", 0);
     // Any number of memories (multi-memory, Wasm 3.0; valid/modules.rst).
     for (const MemoryType& mem : m_.memories) check_memory(mem);
+    for (const TagType& t : m_.tags) check_tag(t);
     check_globals();
     check_exports();
     check_start();
@@ -77,8 +78,15 @@ class ModuleValidator {
         case ExternKind::Table: check_limits(im.table.limits, UINT32_MAX, "table", 0); break;
         case ExternKind::Memory: check_memory(im.memory); break;
         case ExternKind::Global: break;
+        case ExternKind::Tag: check_tag(im.tag); break;
       }
     }
+  }
+
+  // valid/types.rst: Tag Types — a function type with no results.
+  void check_tag(const TagType& t) {
+    if (t.type_index >= m_.types.size()) return fail(0, fmt::format("unknown type {}", t.type_index));
+    if (!m_.types[t.type_index].results.empty()) fail(0, "non-empty tag result type");
   }
 
   /// valid/instructions.rst: Constant Expressions. `visible_globals` bounds global.get: a
@@ -135,6 +143,7 @@ class ModuleValidator {
         case ExternKind::Table: bound = m_.num_tables(); what = "table"; break;
         case ExternKind::Memory: bound = m_.num_memories(); what = "memory"; break;
         case ExternKind::Global: bound = m_.num_globals(); what = "global"; break;
+        case ExternKind::Tag: bound = m_.num_tags(); what = "tag"; break;
       }
       if (e.index >= bound) fail(0, fmt::format("unknown {} {}", what, e.index));
       if (!names.insert(e.name).second) fail(0, "duplicate export name");

@@ -38,6 +38,14 @@ struct BlockSig {
   std::span<const ValType> results;
 };
 
+/// One catch clause of try_table (binary/instructions.rst: catch), by its binary kind byte.
+enum class CatchKind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+struct CatchClause {
+  CatchKind kind = CatchKind::Catch;
+  uint32_t tag = 0;    ///< catch / catch_ref only
+  uint32_t label = 0;  ///< relative to the try_table's enclosing block (valid/instructions.rst)
+};
+
 /// One decoded instruction with its immediates. Fields not used by `op` are left default.
 struct Instr {
   Op op = Op::Nop;
@@ -58,9 +66,10 @@ struct Instr {
   /// v128.const 16 bytes, i8x16.shuffle the 16 lane indices.
   std::array<uint8_t, 16> bytes{};
   std::span<const uint32_t> targets;  ///< br_table: label depths; the last one is the default
+  std::span<const CatchClause> catches;  ///< try_table: its catch clauses, in order
 };
 
-enum class FrameKind : uint8_t { Function, Block, Loop, If, Else };
+enum class FrameKind : uint8_t { Function, Block, Loop, If, Else, TryTable };
 
 /// A control frame (appendix/algorithm.rst: ctrl_frame) plus the visitor's data.
 template <class Control>
@@ -96,6 +105,9 @@ struct VisitorBase {
   template <class F> void on_loop(const Instr&, F& /*frame*/) {}
   template <class F> void on_if(const Instr&, F& /*frame*/) {}  ///< condition already popped
   template <class F> void on_else(const Instr&, F& /*frame*/) {}
+  /// try_table: `frames` is the whole control stack with the try_table's frame last, so a
+  /// catch clause's label l is frames[size-2-l]. Called always, like on_block.
+  template <class F> void on_try_table(const Instr&, std::vector<F>& /*frames*/) {}
   /// The frame is still on the stack; for FrameKind::Function this is the implicit return.
   template <class F> void on_end(const Instr&, F& /*frame*/) {}
 
@@ -106,7 +118,7 @@ struct VisitorBase {
   void on_return(const Instr&) {}
 
   /// Every other instruction (numeric, memory, variable, table, reference, calls, drop, select,
-  /// unreachable, nop) after its operands were type-checked.
+  /// unreachable, nop, throw, throw_ref) after its operands were type-checked.
   void on_op(const Instr&) {}
 };
 

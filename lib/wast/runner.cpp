@@ -186,12 +186,21 @@ class Runner {
       case Command::Kind::AssertExhaustion: {
         if (!out.error.empty()) return fail(cmd, out.error);
         if (!out.trapped) return fail(cmd, fmt::format("expected trap \"{}\", got {}", cmd.text, wast::format_values(out.results)));
+        if (out.exception) return fail(cmd, fmt::format("expected trap \"{}\", got an uncaught exception", cmd.text));
         if (out.trap_message.find(cmd.text) == std::string::npos)
           return fail(cmd, fmt::format("expected trap \"{}\", got trap \"{}\"", cmd.text, out.trap_message));
         return pass(cmd);
       }
+      case Command::Kind::AssertException:
+        // core/throw.wast: the action must end with an exception escaping to the host.
+        if (!out.error.empty()) return fail(cmd, out.error);
+        if (!out.exception) {
+          if (out.trapped) return fail(cmd, fmt::format("expected an exception, got trap \"{}\"", out.trap_message));
+          return fail(cmd, fmt::format("expected an exception, got {}", wast::format_values(out.results)));
+        }
+        return pass(cmd);
       default:
-        return skip(cmd, "exceptions are a Wasm 3.0 feature");
+        return fail(cmd, "not an action");
     }
   }
 

@@ -188,6 +188,7 @@ ActionOutcome Session::perform(const Action& action) {
   rt::CallResult r = rt::call(impl_->store, f, args);
   if (!r.ok()) {
     out.trapped = true;
+    out.exception = r.trap->kind == TrapKind::Exception;
     out.trap_message = r.trap->message;
     return out;
   }

@@ -21,6 +21,7 @@ struct ActionOutcome {
   bool unsupported = false;  ///< cannot run here (no execution tier, 3.0 feature): skip
   std::string error;         ///< the action itself is wrong (unknown module/export, bad args)
   bool trapped = false;
+  bool exception = false;    ///< trapped by an uncaught exception (exception handling)
   std::string trap_message;
   std::vector<Value> results;
 };

@@ -95,7 +95,7 @@ TEST_CASE("header errors", "[binary]") {
 }
 
 TEST_CASE("section structure errors", "[binary]") {
-  CHECK(malformed(module({section(13, {0x00})})) == "malformed section id");
+  CHECK(malformed(module({section(14, {0x00})})) == "malformed section id");
   CHECK(malformed(module({section(3, {0x00}), section(1, {0x00})})) == "unexpected content after last section");
   CHECK(malformed(module({section(1, {0x00}), section(1, {0x00})})) == "unexpected content after last section");
   CHECK(malformed(module({section(1, {0x00, 0x00})})) == "section size mismatch");
@@ -106,7 +106,7 @@ TEST_CASE("section structure errors", "[binary]") {
   CHECK(malformed(module({section(12, {0x01})})) == "data count and data section have inconsistent lengths");
   CHECK(malformed(module({section(12, {0x02}), section(11, {0x00})})) ==
         "data count and data section have inconsistent lengths");
-  CHECK(malformed(module({section(2, cat({{0x01}, str("a"), str("b"), {0x04}}))})) == "malformed import kind");
+  CHECK(malformed(module({section(2, cat({{0x01}, str("a"), str("b"), {0x05}}))})) == "malformed import kind");
   CHECK(malformed(module({section(4, {0x01, 0x70, 0x02, 0x00})})) == "malformed limits flags");
   CHECK(malformed(module({section(4, {0x01, 0x7f, 0x00, 0x00})})) == "malformed reference type");
   CHECK(malformed(module({section(6, {0x01, 0x7f, 0x02, 0x41, 0x00, 0x0b})})) == "malformed mutability");

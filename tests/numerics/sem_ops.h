@@ -30,6 +30,8 @@
 #define SHARD_SEM_IMM_F32(...)
 #define SHARD_SEM_IMM_F64(...)
 #define SHARD_SEM_IMM_V128(...)
+#define SHARD_SEM_IMM_Tag(...)
+#define SHARD_SEM_IMM_TryTable(...)
 
 #define SHARD_SEM_R_I32(...) SHARD_SEM_OP(__VA_ARGS__)
 #define SHARD_SEM_R_I64(...) SHARD_SEM_OP(__VA_ARGS__)
@@ -68,6 +70,8 @@
 #undef SHARD_SEM_IMM_I32
 #undef SHARD_SEM_IMM_I64
 #undef SHARD_SEM_IMM_F32
+#undef SHARD_SEM_IMM_Tag
+#undef SHARD_SEM_IMM_TryTable
 #undef SHARD_SEM_IMM_F64
 #undef SHARD_SEM_IMM_V128
 #undef SHARD_SEM_R_I32

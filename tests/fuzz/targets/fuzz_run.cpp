@@ -141,6 +141,7 @@ bool make_imports(rt::Store& store, const WasmModule& m, std::vector<rt::Extern>
       case ExternKind::Global:
         out.push_back(rt::Extern::global(store.create_global(im.global, rt::Value::default_of(im.global.type))));
         break;
+      case ExternKind::Tag: out.push_back(rt::Extern::tag(store.create_tag(m.types[im.tag.type_index]))); break;
     }
   }
   return true;
