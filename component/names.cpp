@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "semver.h"
+
 namespace shard::component {
 namespace {
 
@@ -26,49 +28,6 @@ bool is_words(std::string_view s) {
   return true;
 }
 
-bool numeric(std::string_view s) {  // semver numeric identifier: no leading zeros
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!digit(c)) return false;
-  return s.size() == 1 || s[0] != '0';
-}
-
-bool semver_idents(std::string_view s, bool prerelease) {
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '.') {
-      std::string_view id = s.substr(start, i - start);
-      if (id.empty()) return false;
-      bool all_digits = true;
-      for (char c : id) {
-        if (!digit(c) && !lower(c) && !upper(c) && c != '-') return false;
-        all_digits = all_digits && digit(c);
-      }
-      if (prerelease && all_digits && !numeric(id)) return false;
-      start = i + 1;
-    }
-  }
-  return true;
-}
-
-/// https://semver.org: MAJOR.MINOR.PATCH(-prerelease)?(+build)?
-bool is_semver(std::string_view s) {
-  size_t plus = s.find('+');
-  if (plus != std::string_view::npos) {
-    if (!semver_idents(s.substr(plus + 1), false)) return false;
-    s = s.substr(0, plus);
-  }
-  size_t dash = s.find('-');
-  if (dash != std::string_view::npos) {
-    if (!semver_idents(s.substr(dash + 1), true)) return false;
-    s = s.substr(0, dash);
-  }
-  size_t d1 = s.find('.');
-  if (d1 == std::string_view::npos) return false;
-  size_t d2 = s.find('.', d1 + 1);
-  if (d2 == std::string_view::npos) return false;
-  return numeric(s.substr(0, d1)) && numeric(s.substr(d1 + 1, d2 - d1 - 1)) && numeric(s.substr(d2 + 1));
-}
 
 bool parse_interface(std::string_view s, std::string& error) {
   // interfacename ::= namespace words projection interfaceversion?  (Explainer.md: Import and

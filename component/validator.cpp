@@ -231,11 +231,12 @@ class Validator {
     stack_.pop_back();
   }
 
-  /// The componenttype of a validated component definition: its imports and exports, with
-  /// the resources it defines made fresh per instantiation (Explainer.md: Type Checking).
-  TypeId component_type_of(Scope& s) {
+  /// The componenttype of a validated component definition (or the component/instance type a
+  /// declarator scope describes): its imports and exports, with the resources it defines made
+  /// fresh per instantiation (Explainer.md: Type Checking).
+  TypeId component_type_of(Scope& s, TypeDef::Kind kind = TypeDef::Component) {
     TypeNode n;
-    n.kind = TypeDef::Component;
+    n.kind = kind;
     n.imports = s.imports;
     n.exports = s.exports;
     n.imported_resources = s.imported_resources;
@@ -654,14 +655,7 @@ class Validator {
     }
     stack_.pop_back();
     if (!ok()) return std::nullopt;
-    TypeNode n;
-    n.kind = t.kind;
-    n.imports = s.imports;
-    n.exports = s.exports;
-    n.imported_resources = s.imported_resources;
-    n.fresh_on_instantiate = s.generated_resources;
-    finish_flags(n);
-    return add(std::move(n));
+    return component_type_of(s, t.kind);
   }
 
   // ---- externtype ------------------------------------------------------------------------

@@ -272,41 +272,6 @@ bool is_label(std::string_view word) {
   return true;
 }
 
-bool is_semver(std::string_view text) {
-  auto numeric = [](std::string_view s) {
-    if (s.empty() || !std::all_of(s.begin(), s.end(), is_digit)) return false;
-    return s.size() == 1 || s[0] != '0';
-  };
-  auto idents = [](std::string_view s, bool pre) {
-    if (s.empty()) return false;
-    size_t i = 0;
-    while (i <= s.size()) {
-      size_t end = s.find('.', i);
-      if (end == std::string_view::npos) end = s.size();
-      std::string_view id = s.substr(i, end - i);
-      if (id.empty()) return false;
-      if (!std::all_of(id.begin(), id.end(), [](char c) { return is_alnum(c) || c == '-'; })) return false;
-      if (pre && std::all_of(id.begin(), id.end(), is_digit) && id.size() > 1 && id[0] == '0') return false;
-      i = end + 1;
-    }
-    return true;
-  };
-  size_t plus = text.find('+');
-  if (plus != std::string_view::npos) {
-    if (!idents(text.substr(plus + 1), false)) return false;
-    text = text.substr(0, plus);
-  }
-  size_t dash = text.find('-');
-  if (dash != std::string_view::npos) {
-    if (!idents(text.substr(dash + 1), true)) return false;
-    text = text.substr(0, dash);
-  }
-  size_t d1 = text.find('.');
-  if (d1 == std::string_view::npos) return false;
-  size_t d2 = text.find('.', d1 + 1);
-  if (d2 == std::string_view::npos) return false;
-  return numeric(text.substr(0, d1)) && numeric(text.substr(d1 + 1, d2 - d1 - 1)) && numeric(text.substr(d2 + 1));
-}
 
 const char* to_string(Tok kind) {
   switch (kind) {

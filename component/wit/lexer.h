@@ -8,6 +8,8 @@
 
 #include "shard/result.h"
 
+#include "semver.h"
+
 namespace shard::wit {
 
 enum class Tok : uint8_t {
@@ -33,8 +35,8 @@ struct Token {
 bool is_keyword(std::string_view word);
 /// WIT.md "WIT Identifiers": the kebab-case `label` production of Explainer.md.
 bool is_label(std::string_view word);
-/// Semantic Versioning 2.0: major.minor.patch[-pre][+build], no leading zeros.
-bool is_semver(std::string_view text);
+/// A semantic version (lib/semver.h).
+using shard::is_semver;
 const char* to_string(Tok kind);
 
 /// Splits a file into tokens; the last is Eof. `path` prefixes error messages; errors carry
