@@ -42,6 +42,17 @@ constexpr auto kMemNForm = [] {
   return a;
 }();
 
+/// The unchecked form of a memory-0 load/store (code.h: G_<Op>).
+constexpr auto kGuardForm = [] {
+  std::array<IOp, kOpCount> a{};
+  a.fill(kNone);
+#define WASM_OP(id, name, prefix, code, imm, ...) \
+  SHARD_INTERP_IF_MEMARG_##imm(a[static_cast<size_t>(Op::id)] = IOp::G_##id;)
+#include "opcodes.def"
+#undef WASM_OP
+  return a;
+}();
+
 bool is_store(const OpInfo& oi) { return oi.result == OpType::None; }
 
 }  // namespace
@@ -77,7 +88,7 @@ void Compiler::begin_function(const FunctionInfo& fi) {
 }
 
 void Compiler::emit_interrupt_check() {
-  switch (metering_) {
+  switch (variant_ & (rt::kMeterFuel | rt::kMeterEpoch)) {
     case rt::kMeterFuel: emit(IOp::X_Fuel); break;
     case rt::kMeterEpoch: emit(IOp::X_Epoch); break;
     case rt::kMeterFuel | rt::kMeterEpoch: emit(IOp::X_FuelEpoch); break;
@@ -455,7 +466,9 @@ void Compiler::memory_access(const Instr& ins, const OpInfo& oi) {
   uint32_t base = h - n;
   uint32_t addr = use(base);
   uint32_t val = n == 2 ? use(base + 1) : 0;
-  IOp op = ins.index == 0 ? iop(ins.op) : kMemNForm[static_cast<size_t>(ins.op)];
+  IOp op = ins.index != 0                      ? kMemNForm[static_cast<size_t>(ins.op)]
+           : (variant_ & rt::kGuardPages) != 0 ? kGuardForm[static_cast<size_t>(ins.op)]
+                                               : iop(ins.op);
   if (is_store(oi)) {
     emit(op);
     word2(addr, val);
