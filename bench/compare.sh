@@ -10,17 +10,10 @@ reps=${1:-3}
 bash .ci/install-deps test
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHARD_BUILD_TESTS=OFF >/dev/null
 cmake --build build-bench -j 2 --target shard_cli >/dev/null
-out=build-bench/programs
+# the kernels, sized so each run does enough work (a second or so in Shard) that process
+# start-up does not dominate
+source bench/kernels.sh
 out_dir=$out
-mkdir -p "$out"
-# name and argument: sized so each run does enough work (a second or so in Shard) that process
-# start-up does not dominate.
-progs=("fib 34" "sieve 30" "matmul 25" "nbody 1000000" "sha256 100" "hashmap 20" "bytecode 3000000" "memops 200")
-for p in "${progs[@]}"; do
-  set -- $p
-  clang --target=wasm32 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -DBENCH_ARG="$2" \
-    bench/programs/$1.c bench/programs/bench_main.c -o "$out/$1.wasm"
-done
 cat > "$out/run.mjs" <<'JS'
 import { readFileSync } from 'node:fs';
 const [file] = process.argv.slice(2);

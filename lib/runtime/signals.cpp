@@ -234,6 +234,12 @@ bool install_signal_handlers() {
       sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
       sigemptyset(&sa.sa_mask);
       if (sigaction(kSignals[i], &sa, &g_previous[i]) != 0) ok = false;
+      // A runtime that intercepts sigaction (a sanitizer told to keep its own handler) may
+      // accept the call and ignore it: then tiers must keep their software checks.
+      struct sigaction now{};
+      if (sigaction(kSignals[i], nullptr, &now) != 0 || (now.sa_flags & SA_SIGINFO) == 0 ||
+          now.sa_sigaction != &handler)
+        ok = false;
     }
     g_installed = ok;
   });
