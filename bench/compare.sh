@@ -20,21 +20,11 @@ const [file] = process.argv.slice(2);
 const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
 console.log(String(instance.exports.bench() >>> 0));
 JS
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd NAME CMD...: runs REPS times, prints the median seconds; checks the checksum.
-# (Runs in a command substitution, so the checksum goes to a file, not a variable.)
+# time_cmd NAME CMD...: the median seconds of REPS runs (kernels.sh); the checksum goes to
+# $out_dir/NAME.sum, since this runs in a command substitution.
 time_cmd() {
   local label=$1; shift
-  local ts=() out
-  for _ in $(seq "$reps"); do
-    local t0; t0=$(now)
-    # the last number printed is the checksum (wasm-interp prints "bench() => i32:N")
-    out=$("$@" 2>&1 | tail -n 1 | grep -oE '[0-9]+$' || true)
-    ts+=("$(echo "$(now) - $t0" | bc -l)")
-  done
-  echo "$out" > "$out_dir/$label.sum"
-  printf '%s\n' "${ts[@]}" | median
+  time_runs "$out_dir/$label.sum" "$@"
 }
 printf '%-10s %10s %10s %10s %10s %12s %12s %10s\n' program shard node-opt node-base wabt 'shard/base' 'wabt/shard' checksum
 geo_base=0; geo_wabt=0; count=0

@@ -19,18 +19,12 @@ peers=()
 for p in wasm3 iwasm; do
   if [ -x "../shared/peers/$p" ]; then peers+=("$p"); else echo "peer $p: absent from ../shared/peers, skipped"; fi
 done
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd CMD...: median seconds of REPS runs; the checksum (last number printed) must match.
+# time_cmd CMD...: median seconds of REPS runs (kernels.sh); the checksum must match.
 time_cmd() {
-  local ts=() sum
-  for _ in $(seq "$reps"); do
-    local t0; t0=$(now)
-    sum=$("$@" 2>&1 | tail -n 1 | grep -oE '[0-9]+$' || true)
-    ts+=("$(echo "$(now) - $t0" | bc -l)")
-  done
-  [ "$sum" = "$expect" ] || { echo "checksum mismatch: $* printed $sum, expected $expect" >&2; exit 1; }
-  printf '%s\n' "${ts[@]}" | median
+  local t
+  t=$(time_runs "$out/last.sum" "$@")
+  [ "$(cat "$out/last.sum")" = "$expect" ] || { echo "checksum mismatch: $* printed $(cat "$out/last.sum"), expected $expect" >&2; exit 1; }
+  echo "$t"
 }
 header="program"; [ -n "$base" ] && header+=" baseline"
 header+=" guard bounds-checks epochs fuel"

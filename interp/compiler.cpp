@@ -42,16 +42,18 @@ constexpr auto kMemNForm = [] {
   return a;
 }();
 
-/// The unchecked form of a memory-0 load/store (code.h: G_<Op>).
+/// The unchecked form of a memory-0 load/store (code.h: G_<Op>). The G_ block follows the
+/// MemN_ block in IOp, generated from the same rows in the same order.
 constexpr auto kGuardForm = [] {
+  size_t rows = 0;
+  for (IOp op : kMemNForm) rows += op != kNone ? 1 : 0;
   std::array<IOp, kOpCount> a{};
-  a.fill(kNone);
-#define WASM_OP(id, name, prefix, code, imm, ...) \
-  SHARD_INTERP_IF_MEMARG_##imm(a[static_cast<size_t>(Op::id)] = IOp::G_##id;)
-#include "opcodes.def"
-#undef WASM_OP
+  for (size_t i = 0; i < kOpCount; ++i)
+    a[i] = kMemNForm[i] == kNone ? kNone : static_cast<IOp>(static_cast<size_t>(kMemNForm[i]) + rows);
   return a;
 }();
+static_assert(kGuardForm[static_cast<size_t>(Op::I32Load)] == IOp::G_I32Load);
+static_assert(kGuardForm[static_cast<size_t>(Op::V128Store64Lane)] == IOp::G_V128Store64Lane);
 
 bool is_store(const OpInfo& oi) { return oi.result == OpType::None; }
 

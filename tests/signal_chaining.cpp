@@ -68,8 +68,8 @@ bool wasm_traps() {
 /// A near-null dereference (a field of a null struct pointer): a real fault in host code.
 /// Not nullptr itself, which UBSan (the CI's sanitizer build) reports before the fault.
 void null_deref() {
-  volatile int* p = reinterpret_cast<volatile int*>(uintptr_t{16});
-  *p = 1;
+  volatile uintptr_t field_offset = 16;  // volatile: the compiler may not see the fault coming
+  *reinterpret_cast<volatile int*>(uintptr_t{field_offset}) = 1;
 }
 
 /// Forks; the child runs `body`; returns the child's wait status.

@@ -23,6 +23,9 @@
 //  5. Any other fault is not Shard's: it goes to the handler that was installed before
 //     Shard's (SA_SIGINFO or plain), or, for SIG_DFL, the default action is restored and the
 //     instruction re-executed, so the process dies as it would have without Shard.
+//     An embedder that installs its own handler *after* Shard's must chain to the one it
+//     replaces in the same way, or guard-page faults of guest code reach it instead of Shard
+//     (tests/catch_main.cpp turns Catch2's handler off for that reason).
 //
 // Nothing here allocates or locks in the handler: the registries are immutable snapshots
 // swapped atomically, and a writer frees an old snapshot only when no handler is reading.
