@@ -13,6 +13,7 @@
 // every function of its type) gets all the fuel it could need, so it always runs to the end.
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "fuzz_support.h"
 #include "interp/interp.h"
 #include "runtime/runtime.h"
+#include "tiers/tiers.h"
 #include "valid/body_decoder.h"
 #include "valid/validator.h"
 
@@ -173,7 +175,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.value_stack_bytes = 1u << 20;
   config.reserve_full_memory = false;
   config.metering = rt::kMeterFuel;
-  rt::Store store(config, &interp::tier());
+  // The tier: SHARD_FUZZ_TIER (interp, jit, auto; default auto), chosen where every runner chooses.
+  static rt::Tier* const tier = [] {
+    const char* env = std::getenv("SHARD_FUZZ_TIER");
+    auto kind = parse_tier_name(env != nullptr ? env : "auto");
+    auto t = tiers::select_tier(kind.value_or(TierKind::Auto));
+    if (!t) fuzz::property_failed("SHARD_FUZZ_TIER names no available tier", t.error().message);
+    return *t;
+  }();
+  rt::Store store(config, tier);
   auto fuel_for = [&](std::optional<uint32_t> f) { return f && costs.bounded(*f) ? kMaxCost + 1 : loop_fuel; };
   (void)store.set_fuel(fuel_for(module->start));
 
@@ -187,7 +197,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   std::string compile_error;
-  if (!interp::compile_all(**inst, &compile_error))
+  if (tier == &interp::tier() && !interp::compile_all(**inst, &compile_error))
     fuzz::property_failed("the interpreter cannot compile a valid module", compile_error);
 
   for (const Export& e : module->exports) {
