@@ -5,7 +5,7 @@
 # (--timeout 1h: the checks run, the deadline never comes), and with fuel on (--fuel with a
 # budget that never runs out); optionally a baseline binary (an older shard) for "unchanged
 # when neither is enabled". Peers (wasm3, WAMR's iwasm) from ../shared/peers are added when
-# present and reported as skipped when absent. Median of REPS runs, seconds; one run.
+# present and reported as skipped when absent. Median of REPS runs, user CPU seconds; one run.
 #   bash bench/interrupt.sh [REPS] [BASELINE_SHARD]      (default 3, no baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +19,17 @@ peers=()
 for p in wasm3 iwasm; do
   if [ -x "../shared/peers/$p" ]; then peers+=("$p"); else echo "peer $p: absent from ../shared/peers, skipped"; fi
 done
-# time_cmd CMD...: median seconds of REPS runs (kernels.sh); the checksum must match.
+# time_cmd CMD...: median user CPU seconds of REPS runs (CPU time, not wall time: the shared
+# machine's load then matters less); the checksum (last number printed) must match.
 time_cmd() {
-  local t
-  t=$(time_runs "$out/last.sum" "$@")
-  [ "$(cat "$out/last.sum")" = "$expect" ] || { echo "checksum mismatch: $* printed $(cat "$out/last.sum"), expected $expect" >&2; exit 1; }
-  echo "$t"
+  local ts=() t TIMEFORMAT='%3U'
+  for _ in $(seq "$reps"); do
+    t=$( { time "$@" > "$out/last.out" 2>&1; } 2>&1 )
+    ts+=("$t")
+    [ "$(tail -n 1 "$out/last.out" | grep -oE '[0-9]+$')" = "$expect" ] ||
+      { echo "checksum mismatch: $*: $(tail -n 1 "$out/last.out"), expected $expect" >&2; exit 1; }
+  done
+  printf '%s\n' "${ts[@]}" | median
 }
 header="program"; [ -n "$base" ] && header+=" baseline"
 header+=" guard bounds-checks epochs fuel"

@@ -310,6 +310,10 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
   FuncInst* callee = nullptr;
   Slot* argp = nullptr;
   const Word* next_pc = nullptr;
+  // The pc of the current unchecked access, in this frame (a store to the stack, cheaper than
+  // one through ctx); volatile because the signal handler reads it.
+  const Word* volatile guard_pc = nullptr;
+  if (guarded) rt::current_activation()->guest_pc_slot = reinterpret_cast<const void* const volatile*>(&guard_pc);
 
 #define RELOAD_MEM()                          \
   do {                                        \
@@ -794,12 +798,13 @@ L_X_Ret: {
   // ---- memory-0 loads and stores without a bounds check (code variant kGuardPages) ----
   // Memory 0 reserves every address i32 + u32 offset + 16 can form (rt::kFullReservation),
   // so an access past its size hits PROT_NONE pages; the signal handler turns that into the
-  // trap and resumes interp_guarded_entry, which finds this instruction from guest_pc. The
-  // signal fence keeps the compiler from moving the store of pc below the access.
+  // trap and resumes interp_guarded_entry, which finds this instruction from guard_pc (the
+  // handler copies it out of this frame: Activation::guest_pc_slot). The signal fence keeps
+  // the compiler from moving the store of pc below the access.
 #undef EA
 #define EA(slot, N)                                            \
   uint64_t ea = uint64_t(rd<uint32_t>(S(slot))) + pc[2].u64;   \
-  ctx->guest_pc = pc;                                          \
+  guard_pc = pc;                                               \
   std::atomic_signal_fence(std::memory_order_seq_cst)
 #define GUARD_HANDLER(id, words, ...) \
   L_G_##id : {                        \
@@ -917,14 +922,16 @@ namespace {
 /// After a guard-page fault: the trap and its backtrace, from what the loop left in memory.
 /// The newest call record is `depth - entry_depth - 1` records below the activation's entry
 /// record (every call pushes one and increments depth, every return pops one and
-/// decrements it); its callee is the faulting function, and guest_pc the faulting
-/// instruction. The frames are the same as the software check's trap path builds.
-TrapKind guard_fault_trap(ExecContext* ctx, TrapKind kind, uint32_t entry_depth, Slot* entry_end) {
+/// decrements it); its callee is the faulting function, and act.guest_pc the faulting
+/// instruction (the handler copied it out of the loop's frame). The frames are the same as
+/// the software check's trap path builds.
+TrapKind guard_fault_trap(ExecContext* ctx, const rt::Activation& act, uint32_t entry_depth, Slot* entry_end) {
+  const TrapKind kind = act.trap;
   ctx->raise(kind);
   auto* rp = reinterpret_cast<CallRecord*>(entry_end) - 1 - (ctx->depth - entry_depth - 1);
   FuncInst* f = rp->callee;
   auto* code = static_cast<CompiledFunc*>(f->code->load(std::memory_order_acquire));
-  add_frame(ctx->trap, f, code, static_cast<const Word*>(ctx->guest_pc), false);
+  add_frame(ctx->trap, f, code, static_cast<const Word*>(act.guest_pc), false);
   for (CallRecord* rec = rp; rec->pc != nullptr; ++rec) add_frame(ctx->trap, rec->func, rec->code, rec->pc, true);
   ctx->depth = entry_depth;
   return kind;
@@ -944,7 +951,7 @@ TrapKind interp_guarded_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
   if (sigsetjmp(act.resume, 0) != 0) {
     ctx->stack_top = entry_top;
     ctx->stack_end = entry_end;
-    return guard_fault_trap(ctx, act.trap, entry_depth, entry_end);
+    return guard_fault_trap(ctx, act, entry_depth, entry_end);
   }
   act.in_guest = true;
   TrapKind k = run(ctx, f, io, nullptr, true);

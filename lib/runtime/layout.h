@@ -37,7 +37,6 @@ inline constexpr size_t kExecFuel = 0;           ///< uint64: units left
 inline constexpr size_t kExecEpochDeadline = 8;  ///< uint64
 inline constexpr size_t kExecEpochPtr = 16;      ///< const std::atomic<uint64_t>*
 inline constexpr size_t kExecStackLimit = 24;    ///< uintptr: compare sp against it at entry
-inline constexpr size_t kExecGuestPc = 32;       ///< a tier's saved position for the trap path
 
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
@@ -64,7 +63,7 @@ SHARD_CHECK_OFFSET(ExecContext, fuel, kExecFuel);
 SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kExecEpochDeadline);
 SHARD_CHECK_OFFSET(ExecContext, epoch, kExecEpochPtr);
 SHARD_CHECK_OFFSET(ExecContext, stack_limit, kExecStackLimit);
-SHARD_CHECK_OFFSET(ExecContext, guest_pc, kExecGuestPc);
+
 #pragma GCC diagnostic pop
 #undef SHARD_CHECK_OFFSET
 static_assert(sizeof(Slot) == kSlotSize);

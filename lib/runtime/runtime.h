@@ -324,9 +324,6 @@ struct ExecContext {
   uint64_t epoch_deadline = UINT64_MAX;         ///< the epoch at which to interrupt
   const std::atomic<uint64_t>* epoch = nullptr; ///< the engine's counter (never null in a store)
   uintptr_t stack_limit = 0;                    ///< lowest native stack address wasm may reach
-  /// A tier's own position, saved where the signal handler cannot see registers: the
-  /// interpreter stores its pc here before each unchecked memory access (signals.h).
-  const void* guest_pc = nullptr;
   // ---- end of fixed offsets ----
   Store* store = nullptr;
   Slot* stack_base = nullptr;

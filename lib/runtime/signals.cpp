@@ -154,6 +154,7 @@ void handler(int signo, siginfo_t* info, void* uc) {
       a->trap = kind;
       a->fault_pc = pc;
       a->fault_addr = addr;
+      if (a->guest_pc_slot != nullptr) a->guest_pc = *a->guest_pc_slot;
       a->in_guest = false;
       // SA_NODEFER: the signal is not blocked while we run, so no mask to restore.
       siglongjmp(a->resume, 1);

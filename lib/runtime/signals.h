@@ -19,7 +19,7 @@
 //     loads and stores are C++ code, not a registered range). If so it records the trap
 //     kind, pc and address in the activation and siglongjmps to `resume`; the tier then
 //     builds the trap (message, backtrace) from the state it left for this purpose
-//     (ExecContext::guest_pc and its own frame records).
+//     (Activation::guest_pc_slot and its own frame records).
 //  5. Any other fault is not Shard's: it goes to the handler that was installed before
 //     Shard's (SA_SIGINFO or plain), or, for SIG_DFL, the default action is restored and the
 //     instruction re-executed, so the process dies as it would have without Shard.
@@ -67,10 +67,14 @@ struct Activation {
   /// A fault inside a memory reservation counts even when the pc is in no code range
   /// (a tier whose loads and stores are compiled C++, like the interpreter).
   bool memory_faults_anywhere = false;
+  /// Where a tier whose code is compiled C++ keeps its own position (the interpreter's pc,
+  /// a volatile local of its loop); the handler copies it to guest_pc while the frame lives.
+  const void* const volatile* guest_pc_slot = nullptr;
   // Filled by the handler before it resumes:
   TrapKind trap = TrapKind::None;
   uintptr_t fault_pc = 0;
   uintptr_t fault_addr = 0;
+  const void* guest_pc = nullptr;
 };
 
 /// The innermost activation of the calling thread, or null.
