@@ -15,7 +15,7 @@
 #include <unordered_set>
 
 #include "component/component.h"
-#include "component/names.h"
+#include "component/valid/names.h"
 #include "component/typeinfo.h"
 #include "component/types.h"
 #include "valid/validator.h"
