@@ -8,53 +8,57 @@
 
 namespace shard::component::valid {
 
-void Validator::flatten(const VT& v, std::vector<shard::ValType>& out, int depth) {
-  using shard::ValType;
-  if (v.prim) {
-    switch (v.p) {
-      case PrimType::S64: case PrimType::U64: out.push_back(ValType::I64); return;
-      case PrimType::F32: out.push_back(ValType::F32); return;
-      case PrimType::F64: out.push_back(ValType::F64); return;
-      case PrimType::String: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
-      default: out.push_back(ValType::I32); return;
-    }
-  }
-  if (depth > 100 || out.size() > 4096) {  // a hostile type; more than MAX_FLAT_* either way
-    out.resize(out.size() + kMaxFlatParams + 1, ValType::I32);
-    return;
+abi::TypeRef Validator::abi_type(const VT& v, int depth) {
+  if (v.prim) return abi::ValType::prim(static_cast<abi::TypeKind>(v.p));
+  if (auto it = abi_types_.find(v.id); it != abi_types_.end()) return it->second;
+  // Nested deeper than any type whose flattening fits MAX_FLAT_PARAMS in practice: stand in a
+  // type that flattens to more than MAX_FLAT_PARAMS values (17 i32s), so the signature spills
+  // to memory, and keep the walk (and the TypeRef chain's destruction) shallow.
+  if (depth > kMaxAbiNesting) {
+    static const abi::TypeRef too_deep = abi::ValType::list(abi::ValType::u32(), abi::kMaxFlatParams + 1);
+    return too_deep;
   }
   const TypeNode& n = node(v.id);
+  auto sub = [&](const std::optional<VT>& t) { return t ? abi_type(*t, depth + 1) : abi::TypeRef{}; };
+  abi::TypeRef t;
   switch (n.dv) {
-    case DefValKind::Prim: return flatten(VT{true, n.prim, kNoType}, out, depth + 1);
-    case DefValKind::List: case DefValKind::Map: out.push_back(ValType::I32); out.push_back(ValType::I32); return;
-    case DefValKind::Record: for (auto& c : n.cases) flatten(*c.second, out, depth + 1); return;
-    case DefValKind::Tuple: for (auto& t : n.types) flatten(t, out, depth + 1); return;
-    case DefValKind::Flags: case DefValKind::Enum: case DefValKind::Own: case DefValKind::Borrow:
-      out.push_back(ValType::I32);
-      return;
-    case DefValKind::Variant: case DefValKind::Option: case DefValKind::Result: {
-      // flatten_variant: the discriminant, then the join of the cases' flattenings
-      std::vector<std::optional<VT>> cases;
-      if (n.dv == DefValKind::Variant) for (auto& c : n.cases) cases.push_back(c.second);
-      else if (n.dv == DefValKind::Option) cases = {std::nullopt, n.elem};
-      else cases = {n.elem, n.err};
-      out.push_back(ValType::I32);  // discriminant: at most 2^32 cases fit an i32
-      std::vector<ValType> joined;
-      for (auto& c : cases) {
-        if (!c) continue;
-        std::vector<ValType> f;
-        flatten(*c, f, depth + 1);
-        for (size_t i = 0; i < f.size(); ++i) {
-          if (i >= joined.size()) joined.push_back(f[i]);
-          else if (joined[i] != f[i])
-            joined[i] = ((joined[i] == ValType::I32 && f[i] == ValType::F32) ||
-                         (joined[i] == ValType::F32 && f[i] == ValType::I32)) ? ValType::I32 : ValType::I64;
-        }
-      }
-      out.insert(out.end(), joined.begin(), joined.end());
-      return;
+    case DefValKind::Prim: t = abi::ValType::prim(static_cast<abi::TypeKind>(n.prim)); break;
+    case DefValKind::Record: {
+      std::vector<abi::Field> fields;
+      for (auto& [label, c] : n.cases) fields.push_back({label, sub(c)});
+      t = abi::ValType::record(std::move(fields));
+      break;
     }
+    case DefValKind::Variant: {
+      std::vector<abi::Case> cases;
+      for (auto& [label, c] : n.cases) cases.push_back({label, sub(c)});
+      t = abi::ValType::variant(std::move(cases));
+      break;
+    }
+    case DefValKind::List: t = abi::ValType::list(sub(n.elem)); break;
+    case DefValKind::Map: t = abi::ValType::map(sub(n.elem), sub(n.err)); break;
+    case DefValKind::Tuple: {
+      std::vector<abi::TypeRef> ts;
+      for (auto& e : n.types) ts.push_back(abi_type(e, depth + 1));
+      t = abi::ValType::tuple(std::move(ts));
+      break;
+    }
+    case DefValKind::Flags: t = abi::ValType::flags(n.labels); break;
+    case DefValKind::Enum: t = abi::ValType::enum_(n.labels); break;
+    case DefValKind::Option: t = abi::ValType::option(sub(n.elem)); break;
+    case DefValKind::Result: t = abi::ValType::result(sub(n.elem), sub(n.err)); break;
+    case DefValKind::Own: t = abi::ValType::own(nullptr); break;
+    case DefValKind::Borrow: t = abi::ValType::borrow(nullptr); break;
   }
+  abi_types_.emplace(v.id, t);
+  return t;
+}
+
+abi::FuncType Validator::abi_functype(const TypeNode& ft) {
+  std::vector<abi::TypeRef> params, results;
+  for (auto& [name, t] : ft.params) params.push_back(abi_type(t));
+  if (ft.result) results.push_back(abi_type(*ft.result));
+  return abi::FuncType::make(std::move(params), std::move(results));
 }
 
 bool Validator::needs_memory(const std::optional<VT>& v, int depth) {
@@ -76,23 +80,25 @@ std::string Validator::sig(const shard::FuncType& f) {
   return s + "]";
 }
 
-shard::FuncType Validator::flatten_functype(const TypeNode& ft, bool lift) {
-  shard::FuncType out;
-  for (auto& [name, t] : ft.params) flatten(t, out.params);
-  if (ft.result) flatten(*ft.result, out.results);
-  if (out.params.size() > kMaxFlatParams) out.params = {shard::ValType::I32};
-  if (out.results.size() > kMaxFlatResults) {
-    if (lift) {
-      out.results = {shard::ValType::I32};
-    } else {
-      out.params.push_back(shard::ValType::I32);
-      out.results.clear();
+shard::FuncType Validator::flatten_functype(const abi::FuncType& ft, bool lift) {
+  abi::CoreFuncType flat =
+      abi::flatten_functype(ft, abi::AddrType::I32, lift ? abi::CallContext::Lift : abi::CallContext::Lower);
+  auto core = [](abi::CoreType t) {
+    switch (t) {
+      case abi::CoreType::I64: return shard::ValType::I64;
+      case abi::CoreType::F32: return shard::ValType::F32;
+      case abi::CoreType::F64: return shard::ValType::F64;
+      default: return shard::ValType::I32;
     }
-  }
+  };
+  shard::FuncType out;
+  for (abi::CoreType t : flat.params) out.params.push_back(core(t));
+  for (abi::CoreType t : flat.results) out.results.push_back(core(t));
   return out;
 }
 
-bool Validator::check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, const shard::FuncType& flat) {
+bool Validator::check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, const abi::FuncType& aft,
+                           const shard::FuncType& flat) {
   Scope& s = cur();
   size_t off = o.offset;
   if (o.duplicate) return fail(off, "canonical option specified more than once");
@@ -117,14 +123,12 @@ bool Validator::check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, co
                                    "signature: expected {}, found {}", sig(want), sig(s.core_funcs[*o.post_return])));
   }
   // CanonicalABI.md: `canon lift` / `canon lower` required options.
-  bool params_mem = false, flat_params_over = false;
+  bool params_mem = false;
   for (auto& p : ft.params) params_mem |= needs_memory(p.second);
-  std::vector<ValType> fp, fr;
-  for (auto& p : ft.params) flatten(p.second, fp);
-  if (ft.result) flatten(*ft.result, fr);
-  flat_params_over = fp.size() > kMaxFlatParams;
+  const bool flat_params_over = abi::flatten_types(aft.params, abi::AddrType::I32).count > abi::kMaxFlatParams;
+  const bool flat_results_over = abi::flatten_types(aft.results, abi::AddrType::I32).count > abi::kMaxFlatResults;
   bool result_mem = needs_memory(ft.result);
-  bool need_memory = params_mem || result_mem || flat_params_over || fr.size() > kMaxFlatResults;
+  bool need_memory = params_mem || result_mem || flat_params_over || flat_results_over;
   bool need_realloc = lift ? (params_mem || flat_params_over) : result_mem;
   if (need_memory && !o.memory) return fail(off, "canonical option `memory` is required");
   if (need_realloc && !o.realloc) return fail(off, "canonical option `realloc` is required");
@@ -141,8 +145,9 @@ void Validator::canon(const Canon& c) {
       if (!check_index(Sort::CoreFunc, c.func, off) || !check_index(Sort::Type, c.type, off)) return;
       TypeId ftid = s.types[c.type];
       if (node(ftid).kind != TypeDef::Func) return void(fail(off, fmt::format("type index {} is not a function type", c.type)));
-      shard::FuncType flat = flatten_functype(node(ftid), true);
-      if (!check_opts(c.opts, true, node(ftid), flat)) return;
+      abi::FuncType aft = abi_functype(node(ftid));
+      shard::FuncType flat = flatten_functype(aft, true);
+      if (!check_opts(c.opts, true, node(ftid), aft, flat)) return;
       if (!(s.core_funcs[c.func] == flat))
         return void(fail(off, fmt::format("lowered function type `{}` does not match type `{}` of core function {}",
                                           sig(flat), sig(s.core_funcs[c.func]), c.func)));
@@ -152,8 +157,9 @@ void Validator::canon(const Canon& c) {
     case Canon::Lower: {
       if (!check_index(Sort::Func, c.func, off)) return;
       TypeId ftid = s.funcs[c.func];
-      shard::FuncType flat = flatten_functype(node(ftid), false);
-      if (!check_opts(c.opts, false, node(ftid), flat)) return;
+      abi::FuncType aft = abi_functype(node(ftid));
+      shard::FuncType flat = flatten_functype(aft, false);
+      if (!check_opts(c.opts, false, node(ftid), aft, flat)) return;
       s.core_funcs.push_back(std::move(flat));
       return;
     }

@@ -14,6 +14,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "component/abi/types.h"
 #include "component/component.h"
 #include "component/valid/names.h"
 #include "component/typeinfo.h"
@@ -24,8 +25,8 @@ namespace shard::component::valid {
 
 using namespace detail;
 
-inline constexpr size_t kMaxFlatParams = 16;   // CanonicalABI.md: Flattening
-inline constexpr size_t kMaxFlatResults = 1;
+/// Value types nested deeper than this are treated as flattening beyond MAX_FLAT_PARAMS.
+inline constexpr int kMaxAbiNesting = 100;
 inline constexpr size_t kMaxTypeNodes = 1'000'000;  // hostile type explosion guard
 inline constexpr int kMaxNesting = 1000;            // recursion bound for walks over type trees
 
@@ -263,7 +264,12 @@ class Validator {
   void alias(const Alias& a);
 
   // ---- canonical definitions (CanonicalABI.md: Canonical Definitions) --------------------
-  void flatten(const VT& v, std::vector<shard::ValType>& out, int depth = 0);
+  /// The Canonical ABI type of a value type (component/abi/types.h), so that one piece of code
+  /// flattens component types: validation asks the ABI layer for a function's core signature.
+  /// own/borrow carry no resource (layout and flattening do not depend on which), so the
+  /// result is shared by every use of a type node (memoized in abi_types_).
+  abi::TypeRef abi_type(const VT& v, int depth = 0);
+  abi::FuncType abi_functype(const TypeNode& ft);
 
   /// Whether `v` contains a string or list (CanonicalABI.md: canonopt validation).
   bool needs_memory(const std::optional<VT>& v, int depth = 0);
@@ -271,9 +277,10 @@ class Validator {
   std::string sig(const shard::FuncType& f);
 
   /// flatten_functype(opts, ft, context) for the synchronous ABI.
-  shard::FuncType flatten_functype(const TypeNode& ft, bool lift);
+  shard::FuncType flatten_functype(const abi::FuncType& ft, bool lift);
 
-  bool check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, const shard::FuncType& flat);
+  bool check_opts(const CanonOpts& o, bool lift, const TypeNode& ft, const abi::FuncType& aft,
+                  const shard::FuncType& flat);
 
   void canon(const Canon& c);
 
@@ -282,6 +289,7 @@ class Validator {
   void start(const Start& st, size_t off);
 
   std::vector<TypeNode> arena_;
+  std::unordered_map<TypeId, abi::TypeRef> abi_types_;  ///< abi_type()'s results
   std::unordered_set<TypeId> freshened_;  ///< instance types whose first use took their resources
   ValidatedModules* modules_ = nullptr;
   std::vector<Scope*> stack_;
