@@ -8,12 +8,10 @@ namespace shard::component::abi {
 using detail::aligned;
 using detail::load_int;
 
-namespace {
-
-/// The lifted value of a scalar from its core bits: lift_flat_unsigned/lift_flat_signed wrap
-/// to the type's width (like load_int of a narrower width), convert_int_to_bool,
-/// canonicalize_nan32/64, convert_i32_to_char.
-Result<Value> scalar_from_bits(TypeKind k, uint64_t i) {
+// The lifted value of a scalar from its core bits: lift_flat_unsigned/lift_flat_signed wrap
+// to the type's width (like load_int of a narrower width), convert_int_to_bool,
+// canonicalize_nan32/64, convert_i32_to_char.
+Result<Value> lift_scalar(TypeKind k, uint64_t i) {
   switch (k) {
     case TypeKind::Bool: return Value::bool_(i != 0);
     case TypeKind::U8: return Value::u8(static_cast<uint8_t>(i));
@@ -34,6 +32,8 @@ Result<Value> scalar_from_bits(TypeKind k, uint64_t i) {
     default: return abi_usage("not a scalar type");
   }
 }
+
+namespace {
 
 /// lift_own (§ Loading): moves the owning handle out of the instance's table.
 Result<Value> lift_own(LiftLowerContext& cx, uint64_t i, const ValType& t) {
@@ -112,7 +112,7 @@ class CoerceSource final : public FlatSource {
 Result<Value> lift_flat_value(LiftLowerContext& cx, FlatSource& vi, const ValType& t) {
   const CoreType pt = ptr_core_type(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: return scalar_from_bits(t.kind, vi.next(detail::scalar_core_type(t.kind)));
+    case Shape::Scalar: return lift_scalar(t.kind, vi.next(detail::scalar_core_type(t.kind)));
     case Shape::String: {  // lift_flat_string
       const uint64_t ptr = vi.next(pt);
       const uint64_t packed_length = vi.next(pt);
@@ -175,7 +175,7 @@ Result<Value> load_value(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, con
   const Layout& l = t.layout(cx.addr);
   const uint32_t ps = ptr_size(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: return scalar_from_bits(t.kind, load_int(m, ptr, static_cast<uint32_t>(l.size)));
+    case Shape::Scalar: return lift_scalar(t.kind, load_int(m, ptr, static_cast<uint32_t>(l.size)));
     case Shape::String: {  // load_string
       const uint64_t begin = load_int(m, ptr, ps);
       const uint64_t tagged_code_units = load_int(m, ptr + ps, ps);
