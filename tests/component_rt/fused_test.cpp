@@ -3,40 +3,17 @@
 // (CanonicalABI.md: Store.lift's may_enter_from check).
 #include <catch2/catch.hpp>
 
-#include "component/runtime/instance.h"
-#include "component/text/component_text.h"
-#include "interp/interp.h"
+#include "rt_test_util.h"
 
 using namespace shard;
 using namespace shard::component;
+using namespace shard::component::test;
 namespace abi = shard::component::abi;
-
-namespace {
-
-std::shared_ptr<run::Loaded> load(const std::string& text) {
-  auto bytes = text::component_wat_to_binary(text);
-  INFO((bytes ? std::string() : bytes.error().to_string()));
-  REQUIRE(bytes.ok());
-  auto l = run::load(std::move(*bytes));
-  INFO((l ? std::string() : l.error().to_string()));
-  REQUIRE(l.ok());
-  return *l;
-}
-
-Result<std::vector<abi::Value>> call(const run::InstanceRef& inst, const std::string& name,
-                                     std::vector<abi::Value> args) {
-  const run::Item* it = inst->find(name);
-  REQUIRE(it != nullptr);
-  REQUIRE(it->kind == component::ExternKind::Func);
-  return it->func->call(args, nullptr);
-}
-
-}  // namespace
 
 TEST_CASE("fused scalar calls between components wrap, check and trap like the ABI", "[component_rt][fused]") {
   // $Lib's core functions return out-of-range bits on purpose; $App's core code passes its
   // i32 straight to the lowered imports and returns what comes back.
-  auto def = load(R"((component
+  auto def = load_text(R"((component
     (component $Lib
       (core module $M
         (func (export "narrow") (param i32) (result i32) (i32.add (local.get 0) (i32.const 0x100)))
@@ -112,7 +89,7 @@ TEST_CASE("reentering a component instance on the stack traps: cannot enter comp
   // parent P), so C and P are entered; C.f calls its import cb, which P implements (entering
   // nothing new: P is held by C); P's cb calls C.f again through a table, and C.entering_set(P)
   // = {C} is already entered: the call traps. Every hop is a fused scalar adapter.
-  auto def = load(R"((component
+  auto def = load_text(R"((component
     (core module $Tab
       (type $t (func (param i32) (result i32)))
       (table (export "t") 1 funcref)
