@@ -167,8 +167,8 @@ uint64_t slot_bits(TypeKind k, const rt::Slot& s) {
 
 /// lift_flat out of one side, lower_flat into the other.
 Result<uint64_t> pass_scalar(TypeKind k, uint64_t bits) {
-  SHARD_TRY(v, lift_scalar(k, bits));
-  return lower_scalar(v, k);
+  SHARD_TRY(v, lift_scalar_bits(k, bits));
+  return lower_scalar_bits(k, v);
 }
 
 }  // namespace

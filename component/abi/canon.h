@@ -132,6 +132,10 @@ Result<std::vector<Flat>> lower_flat_values(LiftLowerContext& cx, uint32_t max_f
 Result<Value> lift_scalar(TypeKind k, uint64_t bits);
 /// lower_flat of a scalar: its core bits (two's complement in i32/i64, bool 0/1, canonical NaNs).
 uint64_t lower_scalar(const Value& v, TypeKind k);
+/// lift_scalar and lower_scalar on bits alone (the bits a scalar Value holds: signed values
+/// sign-extended to 64 bits), for paths that carry no Value (call_scalars).
+Result<uint64_t> lift_scalar_bits(TypeKind k, uint64_t bits);
+uint64_t lower_scalar_bits(TypeKind k, uint64_t raw);
 
 // ---- strings (§ Loading: load_string_from_range, § Storing: store_string_into_range) ----
 

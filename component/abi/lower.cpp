@@ -8,18 +8,20 @@ namespace shard::component::abi {
 using detail::aligned;
 using detail::store_int;
 
-// The core bits of a scalar: ints as two's complement (lower_flat_signed), bool as 0/1,
-// floats with NaNs canonicalised (the fixed-NaN choice § Storing permits for
-// maybe_scramble_nan32/64), char as its code point.
-uint64_t lower_scalar(const Value& v, TypeKind k) {
+// The core bits of a scalar from the bits Value holds: ints as two's complement
+// (lower_flat_signed), bool as 0/1, floats with NaNs canonicalised (the fixed-NaN choice
+// § Storing permits for maybe_scramble_nan32/64), char as its code point.
+uint64_t lower_scalar_bits(TypeKind k, uint64_t raw) {
   switch (k) {
-    case TypeKind::Bool: return v.as_bool() ? 1 : 0;
-    case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: return v.raw_bits() & 0xffffffffu;
-    case TypeKind::F32: return detail::canonical_f32(v.raw_bits());
-    case TypeKind::F64: return detail::canonical_f64(v.raw_bits());
-    default: return v.raw_bits();
+    case TypeKind::Bool: return raw != 0 ? 1 : 0;
+    case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: return raw & 0xffffffffu;
+    case TypeKind::F32: return detail::canonical_f32(raw);
+    case TypeKind::F64: return detail::canonical_f64(raw);
+    default: return raw;
   }
 }
+
+uint64_t lower_scalar(const Value& v, TypeKind k) { return lower_scalar_bits(k, v.raw_bits()); }
 
 namespace {
 
