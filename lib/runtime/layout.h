@@ -31,6 +31,13 @@ inline constexpr size_t kFuncInstance = 8;
 inline constexpr size_t kFuncTypeId = 16;
 inline constexpr size_t kSlotSize = 16;
 
+// ExecContext: what generated code reads at function entries and loop back-edges
+// (runtime.h: the interruption checks and the native stack limit).
+inline constexpr size_t kExecFuel = 0;           ///< uint64: units left
+inline constexpr size_t kExecEpochDeadline = 8;  ///< uint64
+inline constexpr size_t kExecEpochPtr = 16;      ///< const std::atomic<uint64_t>*
+inline constexpr size_t kExecStackLimit = 24;    ///< uintptr: compare sp against it at entry
+
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"
@@ -52,8 +59,15 @@ SHARD_CHECK_OFFSET(GlobalInst, value, kGlobalValue);
 SHARD_CHECK_OFFSET(FuncInst, entry, kFuncEntry);
 SHARD_CHECK_OFFSET(FuncInst, instance, kFuncInstance);
 SHARD_CHECK_OFFSET(FuncInst, type_id, kFuncTypeId);
+SHARD_CHECK_OFFSET(ExecContext, fuel, kExecFuel);
+SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kExecEpochDeadline);
+SHARD_CHECK_OFFSET(ExecContext, epoch, kExecEpochPtr);
+SHARD_CHECK_OFFSET(ExecContext, stack_limit, kExecStackLimit);
+
 #pragma GCC diagnostic pop
 #undef SHARD_CHECK_OFFSET
 static_assert(sizeof(Slot) == kSlotSize);
+static_assert(sizeof(std::atomic<uint64_t>) == 8 && std::atomic<uint64_t>::is_always_lock_free,
+              "generated code reads the epoch counter with a plain 8-byte load");
 
 }  // namespace shard::rt::layout
