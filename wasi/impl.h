@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "component/abi/rt_memory.h"
 #include "wasi/context.h"
 
 namespace shard::wasi {
@@ -22,44 +23,9 @@ namespace shard::wasi {
 using abi::Errno;
 static_assert(std::endian::native == std::endian::little, "guest memory is little-endian; add byte swaps");
 
-/// Guest memory as a host function sees it. Every pointer a function receives is checked
-/// once, here, for the whole range it covers; past that point access is plain memcpy into a
-/// span that is known to be inside. Out of range -> Errno::Fault, never a host fault.
-class GuestMemory {
- public:
-  explicit GuestMemory(const rt::MemoryInst* m) : base_(m ? m->base : nullptr), size_(m ? m->size : 0) {}
-
-  /// [ptr, ptr+len) when inside memory; nullopt otherwise (or when there is no memory).
-  std::optional<std::span<uint8_t>> span(uint64_t ptr, uint64_t len) const {
-    if (base_ == nullptr || ptr > size_ || len > size_ - ptr) return std::nullopt;
-    return std::span<uint8_t>(base_ + ptr, static_cast<size_t>(len));
-  }
-  /// A guest string (not NUL-terminated: pointer and length), or nullopt when out of range.
-  std::optional<std::string_view> string(uint32_t ptr, uint32_t len) const {
-    auto s = span(ptr, len);
-    if (!s) return std::nullopt;
-    return std::string_view(reinterpret_cast<const char*>(s->data()), s->size());
-  }
-  template <class T>
-  bool store(uint32_t ptr, T value) const {
-    auto s = span(ptr, sizeof(T));
-    if (!s) return false;
-    std::memcpy(s->data(), &value, sizeof(T));
-    return true;
-  }
-  template <class T>
-  std::optional<T> load(uint32_t ptr) const {
-    auto s = span(ptr, sizeof(T));
-    if (!s) return std::nullopt;
-    T v;
-    std::memcpy(&v, s->data(), sizeof(T));
-    return v;
-  }
-
- private:
-  uint8_t* base_;
-  uint64_t size_;
-};
+/// Guest memory as a host function sees it: the canonical ABI's checker (one bounds check per
+/// guest range; out of range -> Errno::Fault, never a host fault).
+using GuestMemory = component::abi::GuestMemory;
 
 /// Field access inside a span already checked by GuestMemory::span (structure layouts in
 /// abi.h keep every offset inside its structure's size).
@@ -77,7 +43,7 @@ inline T get(std::span<const uint8_t> s, size_t offset) {
 /// One host-function invocation: the context, the caller's memory and the raw arguments.
 struct Call {
   WasiContext& ctx;
-  GuestMemory mem;
+  GuestMemory& mem;
   const rt::Value* args;
   uint32_t u32(int i) const { return args[i].i32; }
   uint64_t u64(int i) const { return args[i].i64; }

@@ -335,6 +335,11 @@ Errno sock_send(Call& c) {
 
 Errno sock_shutdown(Call& c) {
   FdEntry* e;
+  // Whether the fd is a socket is asked first: ENOTSOCK for a file or directory (as the
+  // official wasi-testsuite expects), rather than ENOTCAPABLE for the right files lack.
+  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), 0, e));
+  if (e->is_stream_cb() || (e->type != abi::Filetype::SocketStream && e->type != abi::Filetype::SocketDgram))
+    return Errno::NotSock;
   SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kSockShutdown, e));
   int how;
   switch (c.u32(1)) {
@@ -343,7 +348,6 @@ Errno sock_shutdown(Call& c) {
     case abi::kSdflagRd | abi::kSdflagWr: how = SHUT_RDWR; break;
     default: return Errno::Inval;
   }
-  if (e->is_stream_cb()) return Errno::NotSock;
   return shutdown(e->host, how) == 0 ? Errno::Success : last_errno();
 }
 
