@@ -373,34 +373,22 @@ int run_component(const std::string& file, const std::string& invoke, const std:
                   const std::vector<std::string>& links, const shard::wasi::WasiConfig& wasi, bool wasi_options,
                   const shard::EngineConfig& config) {
   namespace cm = shard::cm;
-  if (invoke.empty())
-    return usage_error("run: a component needs --invoke 'NAME(ARGS)' (running wasi:cli/run commands is not supported yet)");
-  if (!wasi.preopens.empty() || !wasi.sockets.empty())
-    return usage_error("run: --dir/--dir-ro/--tcplisten are not supported for components yet (files and sockets are not granted)");
-  std::string call = invoke;
-  if (!rest.empty()) {
-    // `--invoke NAME ARG...` spelled as separate words
-    call += "(";
-    for (size_t i = 0; i < rest.size(); ++i) call += (i ? ", " : "") + rest[i];
-    call += ")";
-  }
+  if (!wasi.sockets.empty())
+    return usage_error("run: --tcplisten hands a socket to preview1 commands; components get no sockets yet");
   auto fail = [](const std::string& what, const shard::Error& e) {
     fmt::print(stderr, "shard: {}: {}: {}\n", what, shard::to_string(e.kind), e.to_string());
     return e.kind == shard::ErrorKind::Trap ? 134 : 1;
   };
   cm::Store store(config);
   cm::Linker linker;
-  if (wasi_options) {
-    std::vector<std::pair<std::string, std::string>> env;
-    if (wasi.inherit_env) {
-      for (char** e = environ; e && *e; ++e) {
-        std::string_view kv(*e);
-        const size_t eq = kv.find('=');
-        if (eq != std::string_view::npos) env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-      }
-    }
-    env.insert(env.end(), wasi.env.begin(), wasi.env.end());
-    linker.grant_environment(std::move(env), {file});
+  // A command (no --invoke) gets WASI 0.2 with what the flags grant (nothing by default: no
+  // variables, no directories); so does --invoke when a WASI flag is given. Otherwise every
+  // wasi:* import is refused by name, with the flag that grants it.
+  if (invoke.empty() || wasi_options) {
+    shard::wasi::WasiConfig cfg = wasi;
+    cfg.args = {file};
+    if (invoke.empty()) cfg.args.insert(cfg.args.end(), rest.begin(), rest.end());
+    if (auto r = linker.add_wasi(cfg); !r) return fail(file, r.error());
   }
   for (const std::string& spec : links) {
     const size_t eq = spec.find('=');
@@ -426,6 +414,24 @@ int run_component(const std::string& file, const std::string& invoke, const std:
   }
   auto component = cm::Component::from_file(file);
   if (!component) return fail(file, component.error());
+  if (invoke.empty()) {
+    std::fflush(stdout);
+    auto outcome = cm::run_command(linker, store, *component);
+    if (!outcome) {
+      if (outcome.error().kind == shard::ErrorKind::Usage)
+        return usage_error(fmt::format("run: {}: {} (call one of its exports with --invoke 'NAME(ARGS)')", file, outcome.error().message));
+      return fail(file, outcome.error());
+    }
+    if (outcome->trapped) fmt::print(stderr, "shard: trap: {}\n", outcome->trap_message);
+    return static_cast<int>(outcome->exit_code & 0xff);
+  }
+  std::string call = invoke;
+  if (!rest.empty()) {
+    // `--invoke NAME ARG...` spelled as separate words
+    call += "(";
+    for (size_t i = 0; i < rest.size(); ++i) call += (i ? ", " : "") + rest[i];
+    call += ")";
+  }
   auto instance = linker.instantiate(store, *component);
   if (!instance) return fail(file, instance.error());
   auto parts = cm::split_invocation(call);

@@ -93,7 +93,29 @@ struct Resolved {
 /// Resolves `path` beneath the directory `dirfd` (a guest fd's host fd). Absolute paths,
 /// `..` above `dirfd` and symlinks leading out are Errno::NotCapable; symlink loops (more
 /// than 40 links) are Errno::Loop.
-Errno resolve_path(WasiContext& ctx, int dirfd, std::string_view path, bool follow_last, Resolved& out);
+/// The same rules for every WASI version: `use_openat2` says whether the kernel's
+/// RESOLVE_BENEATH is used (cleared when a call finds the kernel lacks it).
+Errno resolve_path(bool& use_openat2, int dirfd, std::string_view path, bool follow_last, Resolved& out);
+inline Errno resolve_path(WasiContext& ctx, int dirfd, std::string_view path, bool follow_last, Resolved& out) {
+  return resolve_path(ctx.use_openat2, dirfd, path, follow_last, out);
+}
+
+// ---- the host core shared by preview1 and WASI 0.2 (context.cpp) ----
+
+/// Whether openat2(RESOLVE_BENEATH) works here (Linux >= 5.6, not filtered by seccomp).
+bool kernel_has_openat2();
+/// Opens a granted directory: Io error naming it when it is not an openable directory.
+Result<UniqueFd> open_preopen(const Preopen& p);
+/// Every entry of the directory `dirfd` (read through a fresh open file description, so the
+/// fd's own offset is untouched), "." and ".." included.
+Errno list_directory(int dirfd, std::vector<DirListEntry>& out);
+/// Nanoseconds of a host clock (clock_gettime).
+uint64_t to_ns(const timespec& t);
+uint64_t now_ns(clockid_t clock);
+/// getrandom(2) until `buf` is full.
+Errno fill_random(std::span<uint8_t> buf);
+/// The guest's environment: the host's when inherited, then `config.env` (which overrides).
+std::vector<std::pair<std::string, std::string>> guest_environment(const WasiConfig& config);
 
 /// Reads a guest path argument: Fault when out of range, Inval for an embedded NUL,
 /// NameTooLong past PATH_MAX.

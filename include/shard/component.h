@@ -32,6 +32,7 @@
 
 #include "shard/config.h"
 #include "shard/result.h"
+#include "shard/wasi.h"
 #include "shard/wast.h"
 
 namespace shard::cm {
@@ -340,6 +341,16 @@ class Linker {
   /// component is instantiated, naming the interface.
   Linker& grant_environment(std::vector<std::pair<std::string, std::string>> env, std::vector<std::string> args = {});
 
+  /// Adds WASI 0.2 (wasi:cli, io, clocks, random, filesystem; any 0.2.x version a component
+  /// imports) with what `config` grants: args, environment, preopened directories, standard
+  /// streams (host fds or callbacks) and a limit on the host resources a guest may hold.
+  /// Functions defined with define() for the same interface and name replace WASI's (override
+  /// single functions); grant_environment() replaces wasi:cli/environment. Io error when a
+  /// preopen cannot be opened. wasi:sockets and wasi:http stay refused.
+  Result<void> add_wasi(const wasi::WasiConfig& config);
+  /// The code a guest passed to wasi:cli/exit (exit, exit-with-code), if it called it.
+  std::optional<uint32_t> wasi_exit_code() const;
+
   /// Instantiates `c` with its imports satisfied from this linker. Unlinkable (naming the
   /// import) for an import nothing satisfies or a mismatched type.
   Result<Instance> instantiate(Store& store, const Component& c) const;
@@ -349,6 +360,13 @@ class Linker {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// Runs a WASI 0.2 command: instantiates `c` (its imports from `linker`, which needs
+/// add_wasi) and calls its `wasi:cli/run@0.2.x#run` export. The outcome's exit code is 0 when
+/// run returns ok, 1 for err, the code given to wasi:cli/exit, or 134 after a trap (the
+/// message and backtrace in trap_message). Errors: Unlinkable/Uninstantiable, and Usage
+/// when `c` exports no wasi:cli/run.
+Result<wasi::RunOutcome> run_command(const Linker& linker, Store& store, const Component& c);
 
 // ---- typed conversions (implementation) ----
 

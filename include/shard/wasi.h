@@ -49,6 +49,13 @@ struct WasiConfig {
   /// Host sockets handed in (borrowed), numbered after the preopens. The guest may
   /// sock_accept on a listening one; there is no other way to reach the network.
   std::vector<int> sockets;
+
+  // ---- WASI 0.2 (components) ----
+  /// What wasi:cli/environment.initial-cwd reports (none when unset).
+  std::string initial_cwd;
+  /// Host resources (open files, streams, pollables, ...) a component may hold at once; past
+  /// it, opening more fails (error-code insufficient-memory) instead of exhausting host fds.
+  uint32_t max_resources = 4096;
 };
 
 /// `shard run` flag values: "HOST[::GUEST]" for --dir / --dir-ro (GUEST defaults to HOST).
