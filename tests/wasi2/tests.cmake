@@ -1,0 +1,7 @@
+# WASI 0.2 with real components (tests/wasi2/components.sh): adapter-wrapped C and Rust guests
+# against their preview1 runs and against jco run. Skipped (77) without node/npm.
+add_test(NAME cli-wasi2-components
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/wasi2/components.sh $<TARGET_FILE:shard_cli>
+          ${CMAKE_CURRENT_BINARY_DIR}/wasi2-components)
+set_tests_properties(cli-wasi2-components PROPERTIES LABELS "cli;wasi;component" TIMEOUT 900 SKIP_RETURN_CODE 77
+  ENVIRONMENT "SHARD_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared")
