@@ -33,6 +33,10 @@ commands:
   run [OPTIONS] FILE [ARGS...]
                             run a WASI command (.wasm or .wat; its _start) with ARGS as argv;
                             exit status = the guest's exit code, 134 after a trap.
+                            A component exporting wasi:cli/run (WASI 0.2, e.g. a preview1
+                            program wrapped by the standard adapter) runs the same way: its
+                            run's result (ok = 0, err = 1) or wasi:cli/exit's code; it imports
+                            wasi:cli, io, clocks, random and filesystem 0.2.x, granted as below
                             With --invoke NAME, call that export instead, with ARGS (numbers,
                             converted to its parameter types), printing results as TYPE:VALUE
     --dir HOST[::GUEST]     grant the guest a host directory (as GUEST; default: HOST)
@@ -47,8 +51,9 @@ commands:
                             ("text", 42, [1, 2], {a: 1}, some(x), ok(y), ...), the result is
                             printed the same way; NAME may be iface#func
     --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
-                            --link DEP.wasm offers all of DEP's exports. Only --env and
-                            --inherit-env are granted to components (wasi:cli/environment)
+                            --link DEP.wasm offers all of DEP's exports. With --invoke and no
+                            --dir/--env flag a component gets no WASI: its wasi:* imports are
+                            refused by name. wasi:sockets and wasi:http are always refused
     --tier interp           execution tier (the interpreter is the only one so far)
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
     --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)

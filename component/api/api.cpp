@@ -223,15 +223,17 @@ std::string capability_of(std::string_view iface) {
   struct Row {
     std::string_view prefix, what, hint;
   };
+  // With --invoke and no WASI flag the CLI adds no WASI at all (a library component gets
+  // nothing); a command, or any WASI flag, gets WASI 0.2 with what the flags grant.
   static constexpr Row kRows[] = {
-      {"wasi:filesystem/", "files and directories", "Shard's component host grants no files yet"},
+      {"wasi:filesystem/", "files and directories", "grant a directory with --dir HOST[::GUEST] or --dir-ro"},
       {"wasi:cli/environment", "environment variables and arguments", "grant variables with --env NAME=VALUE or --inherit-env"},
-      {"wasi:sockets/", "the network", "Shard's component host grants no network access"},
-      {"wasi:http/", "HTTP", "Shard's component host grants no network access"},
-      {"wasi:clocks/", "clocks", "Shard's component host grants no clocks to components yet"},
-      {"wasi:random/", "randomness", "Shard's component host grants no randomness to components yet"},
-      {"wasi:cli/", "the terminal and standard streams", "Shard's component host grants no standard streams to components yet"},
-      {"wasi:io/", "streams", "Shard's component host grants no streams to components yet"},
+      {"wasi:sockets/", "the network", "Shard's component host grants no network access yet"},
+      {"wasi:http/", "HTTP", "Shard's component host grants no network access yet"},
+      {"wasi:clocks/", "clocks", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:random/", "randomness", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:cli/", "the terminal and standard streams", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:io/", "streams", "run it as a command, or grant any WASI capability (--env, --dir)"},
   };
   for (const Row& r : kRows)
     if (iface.starts_with(r.prefix)) return fmt::format("{}, which it was not granted ({})", r.what, r.hint);
