@@ -160,13 +160,14 @@ Value stream_failed(Host& h, std::string message, std::optional<uint32_t> fs_cod
 }
 
 Value bytes_value(std::span<const uint8_t> b) {
-  std::vector<Value> items;
-  items.reserve(b.size());
-  for (uint8_t x : b) items.push_back(Value::u8(x));
-  return Value::list(std::move(items));
+  return Value::bytes(std::string(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
 std::vector<uint8_t> bytes_of(const Value& v) {
+  if (v.is_bytes()) {
+    std::string_view b = v.byte_view();
+    return std::vector<uint8_t>(b.begin(), b.end());
+  }
   std::vector<uint8_t> out;
   out.reserve(v.items().size());
   for (const Value& x : v.items()) out.push_back(static_cast<uint8_t>(x.as_unsigned()));
