@@ -45,6 +45,13 @@ commands:
     --inherit-env           give the guest the whole host environment (before --env)
     --tcplisten ADDR:PORT   open a listening TCP socket (IPv4) and hand it to the guest, which
                             can sock_accept on it (fd after the preopens); no other network
+    --allow-tcp-connect IP:PORT
+                            (components, wasi:sockets) let TCP sockets connect to IP:PORT
+                            (port 0: any port); others get access-denied
+    --allow-tcp-listen IP:PORT
+                            (components) let TCP sockets bind and listen on IP:PORT
+    --allow-ip-name-lookup  (components) let wasi:sockets/ip-name-lookup resolve names
+    --inherit-network       (components) all of the above, any address; UDP is not available
                             Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
                             For a component FILE: --invoke 'NAME(ARGS)' with WIT-style values
@@ -53,7 +60,7 @@ commands:
     --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
                             --link DEP.wasm offers all of DEP's exports. With --invoke and no
                             --dir/--env flag a component gets no WASI: its wasi:* imports are
-                            refused by name. wasi:sockets and wasi:http are always refused
+                            refused by name. wasi:http and UDP sockets are always refused
     --tier interp           execution tier (the interpreter is the only one so far)
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
     --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)
@@ -74,6 +81,18 @@ options:
   -h, --help                this text
   --version                 print the version
 )";
+
+/// "IP:PORT" with an IPv4 address or a bracketed IPv6 one, for the --allow-tcp-* flags.
+bool valid_socket_spec(std::string_view spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 >= spec.size()) return false;
+  std::string host(spec.substr(0, colon));
+  const std::string port(spec.substr(colon + 1));
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) > 65535) return false;
+  unsigned char buf[16];
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
 
 int usage_error(std::string_view msg) {
   fmt::print(stderr, "shard: {}\nRun 'shard --help' for usage.\n", msg);
@@ -520,6 +539,17 @@ int cmd_run(const std::vector<std::string_view>& args) {
       int fd = listen_socket(*v);
       if (fd < 0) return usage_error(fmt::format("run: --tcplisten {}: {}", *v, std::strerror(errno)));
       wasi.sockets.push_back(fd);
+      wasi_options = true;
+    } else if (a == "--allow-tcp-connect" || a == "--allow-tcp-listen") {
+      auto v = value(a);
+      if (!v || !valid_socket_spec(*v)) return usage_error(fmt::format("run: {} needs IP:PORT (127.0.0.1:8080, [::1]:80; port 0 = any)", a));
+      (a == "--allow-tcp-connect" ? wasi.network.tcp_connect : wasi.network.tcp_listen).emplace_back(*v);
+      wasi_options = true;
+    } else if (a == "--allow-ip-name-lookup") {
+      wasi.network.ip_name_lookup = true;
+      wasi_options = true;
+    } else if (a == "--inherit-network") {
+      wasi.network.inherit = true;
       wasi_options = true;
     } else if (a == "--inherit-env") {
       wasi.inherit_env = true;

@@ -51,6 +51,14 @@ struct WasiConfig {
   std::vector<int> sockets;
 
   // ---- WASI 0.2 (components) ----
+  /// wasi:sockets, denied by default (a denied operation returns access-denied). Addresses are
+  /// "IP:PORT" ("127.0.0.1:8080", "[::1]:80"); port 0 stands for any port.
+  struct Network {
+    std::vector<std::string> tcp_connect;  ///< remote addresses a TCP socket may connect to
+    std::vector<std::string> tcp_listen;   ///< local addresses a TCP socket may bind (and listen on)
+    bool ip_name_lookup = false;           ///< wasi:sockets/ip-name-lookup
+    bool inherit = false;                  ///< all of the above, any address
+  } network;
   /// What wasi:cli/environment.initial-cwd reports (none when unset).
   std::string initial_cwd;
   /// Host resources (open files, streams, pollables, ...) a component may hold at once; past

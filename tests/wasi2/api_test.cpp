@@ -98,7 +98,7 @@ TEST_CASE("wasi2 api: one function overridden, the rest of WASI kept", "[wasi2][
   CHECK(*inst->call<uint32_t>("count") == 1);
 }
 
-TEST_CASE("wasi2 api: bad preopens fail add_wasi; sockets stay refused; run_command needs a command", "[wasi2][component_api]") {
+TEST_CASE("wasi2 api: bad preopens fail add_wasi; UDP stays refused; run_command needs a command", "[wasi2][component_api]") {
   Linker linker;
   wasi::WasiConfig cfg;
   cfg.preopens = {{"/nonexistent/dir", "/d", false}};
@@ -109,12 +109,12 @@ TEST_CASE("wasi2 api: bad preopens fail add_wasi; sockets stay refused; run_comm
 
   Linker ok;
   REQUIRE(ok.add_wasi({}).ok());
-  auto net = Component::from_text(R"((component (import "wasi:sockets/network@0.2.0" (instance))))");
+  auto net = Component::from_text(R"((component (import "wasi:sockets/udp@0.2.0" (instance))))");
   REQUIRE(net.ok());
   Store store;
   auto inst = ok.instantiate(store, *net);
   REQUIRE_FALSE(inst.ok());
-  CHECK(inst.error().message.find("wasi:sockets/network@0.2.0` refused: the component asks for the network") != std::string::npos);
+  CHECK(inst.error().message.find("wasi:sockets/udp@0.2.0` refused: the component asks for UDP") != std::string::npos);
 
   auto lib = Component::from_text(env_component("@0.2.0"));
   REQUIRE(lib.ok());

@@ -421,3 +421,95 @@ TEST_CASE("wasi2: a guest cannot hold more than max_resources host resources", "
   }
   CHECK(open_fds() == fds_before);
 }
+
+TEST_CASE("wasi2: sockets — denied by default, TCP on loopback with grants, state errors", "[wasi2][sockets]") {
+  const std::string tcp = "wasi:sockets/tcp", create = "wasi:sockets/tcp-create-socket";
+  const std::string lookup = "wasi:sockets/ip-name-lookup";
+  constexpr uint32_t kAccessDenied = 1, kInvalidState = 9, kNotInProgress = 7, kWouldBlock = 8;
+  auto v4 = [](uint16_t port, uint8_t last = 1) {
+    return Value::variant(0, Value::record({Value::u16(port), Value::tuple({Value::u8(127), Value::u8(0), Value::u8(0), Value::u8(last)})}));
+  };
+  const size_t fds_before = open_fds();
+  {
+    Host2 none;
+    Value net = none.ok("wasi:sockets/instance-network", "instance-network", {});
+    CHECK(err_code(none.ok(create, "create-tcp-socket", {Value::enum_(0)})) == kAccessDenied);
+    CHECK(err_code(none.ok(lookup, "resolve-addresses", {Value::borrow(net.rep()), Value::string("localhost")})) == kAccessDenied);
+  }
+  {
+    wasi::WasiConfig cfg = Host2::quiet();
+    cfg.network.tcp_listen = {"127.0.0.1:0"};
+    cfg.network.tcp_connect = {"127.0.0.1:0"};
+    cfg.network.ip_name_lookup = true;
+    Host2 h(cfg);
+    auto m = [&](const std::string& name, std::vector<Value> args) { return h.ok(tcp, "[method]tcp-socket." + name, std::move(args)); };
+    auto b = [](uint32_t rep) { return Value::borrow(rep); };
+    const uint32_t net = h.ok("wasi:sockets/instance-network", "instance-network", {}).rep();
+
+    Value ls = h.ok(create, "create-tcp-socket", {Value::enum_(0)});
+    REQUIRE(ls.is_ok());
+    const uint32_t l = ls.payload()->rep();
+    CHECK(err_code(m("finish-bind", {b(l)})) == kNotInProgress);
+    CHECK(err_code(m("accept", {b(l)})) == kInvalidState);
+    CHECK(err_code(m("start-bind", {b(l), b(net), v4(0, 2)})) == kAccessDenied);  // 127.0.0.2 not granted
+    REQUIRE(m("start-bind", {b(l), b(net), v4(0)}).is_ok());
+    REQUIRE(m("finish-bind", {b(l)}).is_ok());
+    REQUIRE(m("start-listen", {b(l)}).is_ok());
+    REQUIRE(m("finish-listen", {b(l)}).is_ok());
+    CHECK(m("is-listening", {b(l)}).as_bool());
+    const uint16_t port = static_cast<uint16_t>(m("local-address", {b(l)}).payload()->payload()->items()[0].as_unsigned());
+    CHECK(port != 0);
+    CHECK(err_code(m("accept", {b(l)})) == kWouldBlock);  // nobody connected yet
+
+    const uint32_t c = h.ok(create, "create-tcp-socket", {Value::enum_(0)}).payload()->rep();
+    CHECK(err_code(m("start-connect", {b(c), b(net), v4(port, 3)})) == kAccessDenied);
+    REQUIRE(m("start-connect", {b(c), b(net), v4(port)}).is_ok());
+    Value cp = m("subscribe", {b(c)});
+    h.ok(kPoll, "[method]pollable.block", {b(cp.rep())});
+    REQUIRE(h.drop(Kind::Pollable, cp.rep()).ok());
+    Value cs = m("finish-connect", {b(c)});
+    REQUIRE(cs.is_ok());
+    const uint32_t cin = cs.payload()->items()[0].rep(), cout = cs.payload()->items()[1].rep();
+    Value lp = m("subscribe", {b(l)});
+    h.ok(kPoll, "poll", {Value::list({b(lp.rep())})});
+    REQUIRE(h.drop(Kind::Pollable, lp.rep()).ok());
+    Value acc = m("accept", {b(l)});
+    REQUIRE(acc.is_ok());
+    const uint32_t a = acc.payload()->items()[0].rep(), ain = acc.payload()->items()[1].rep(), aout = acc.payload()->items()[2].rep();
+    CHECK(m("remote-address", {b(a)}).payload()->payload()->items()[0].as_unsigned() ==
+          m("local-address", {b(c)}).payload()->payload()->items()[0].as_unsigned());
+
+    REQUIRE(h.ok(kStreams, "[method]output-stream.blocking-write-and-flush", {b(cout), bytes("ping")}).is_ok());
+    CHECK(bytes_string(*h.ok(kStreams, "[method]input-stream.blocking-read", {b(ain), Value::u64(16)}).payload()) == "ping");
+    REQUIRE(h.ok(kStreams, "[method]output-stream.blocking-write-and-flush", {b(aout), bytes("pong")}).is_ok());
+    CHECK(bytes_string(*h.ok(kStreams, "[method]input-stream.blocking-read", {b(cin), Value::u64(16)}).payload()) == "pong");
+    REQUIRE(m("shutdown", {b(a), Value::enum_(1)}).is_ok());  // send
+    Value eof = h.ok(kStreams, "[method]input-stream.blocking-read", {b(cin), Value::u64(16)});
+    CHECK(eof.payload()->case_index() == 1);  // closed
+
+    // options
+    REQUIRE(m("set-keep-alive-enabled", {b(c), Value::bool_(true)}).is_ok());
+    CHECK(m("keep-alive-enabled", {b(c)}).payload()->as_bool());
+    REQUIRE(m("set-keep-alive-idle-time", {b(c), Value::u64(30'000'000'000)}).is_ok());
+    CHECK(m("keep-alive-idle-time", {b(c)}).payload()->as_unsigned() == 30'000'000'000);
+    CHECK(err_code(m("set-hop-limit", {b(c), Value::u8(0)})) == 3);  // invalid-argument
+    CHECK(m("address-family", {b(c)}).case_index() == 0);
+
+    // parents outlive their streams; bad handles trap
+    CHECK_FALSE(h.drop(Kind::TcpSocket, c).ok());
+    for (uint32_t s : {cin, ain}) REQUIRE(h.drop(Kind::InputStream, s).ok());
+    for (uint32_t s : {cout, aout}) REQUIRE(h.drop(Kind::OutputStream, s).ok());
+    for (uint32_t s : {c, a, l}) REQUIRE(h.drop(Kind::TcpSocket, s).ok());
+    CHECK(h.traps(tcp, "[method]tcp-socket.accept", {b(l)}));
+    CHECK(h.traps(tcp, "[method]tcp-socket.start-connect", {b(net), b(net), v4(port)}));
+
+    // name lookups
+    Value rs = h.ok(lookup, "resolve-addresses", {b(net), Value::string("127.0.0.1")});
+    REQUIRE(rs.is_ok());
+    Value first = h.ok(lookup, "[method]resolve-address-stream.resolve-next-address", {b(rs.payload()->rep())});
+    REQUIRE(first.payload()->case_index() == 1);
+    CHECK(first.payload()->payload()->payload()->items()[0] == Value::u8(127));
+    CHECK(err_code(h.ok(lookup, "resolve-addresses", {b(net), Value::string("")})) == 3);
+  }
+  CHECK(open_fds() == fds_before);
+}

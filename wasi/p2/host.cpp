@@ -8,7 +8,8 @@ namespace shard::wasi::p2 {
 
 namespace {
 constexpr const char* kKindNames[] = {"error", "input-stream", "output-stream", "pollable", "descriptor",
-                                      "directory-entry-stream", "terminal-input", "terminal-output"};
+                                      "directory-entry-stream", "terminal-input", "terminal-output", "network", "tcp-socket",
+                                      "resolve-address-stream"};
 constexpr size_t kKinds = std::size(kKindNames);
 }  // namespace
 
@@ -119,8 +120,12 @@ Result<void> Host::export_types(const std::string& iface, std::string_view names
     size_t j = names.find(' ', i);
     if (j == std::string_view::npos) j = names.size();
     if (j > i) {
-      std::string_view name = names.substr(i, j - i);
-      auto t = types.parse(name);
+      std::string_view name = names.substr(i, j - i), type = name;
+      if (size_t eq = name.find('='); eq != std::string_view::npos) {  // "export-name=type-name"
+        type = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      auto t = types.parse(type);
       if (!t) return std::move(t).error();
       run::Type rt;
       rt.kind = run::Type::Value;
@@ -139,6 +144,7 @@ Result<Built> build(const WasiConfig& config) {
   if (auto r = add_io(host); !r) return std::move(r).error();
   if (auto r = add_cli_clocks_random(host); !r) return std::move(r).error();
   if (auto r = add_filesystem(host); !r) return std::move(r).error();
+  if (auto r = add_sockets(host); !r) return std::move(r).error();
   Built b;
   b.instances = host.take_instances();
   b.host = std::move(*h);

@@ -37,6 +37,7 @@ using Ret = Result<std::optional<Value>>;
 
 enum class Kind : uint8_t {
   Error, InputStream, OutputStream, Pollable, Descriptor, DirectoryEntryStream, TerminalInput, TerminalOutput,
+  Network, TcpSocket, ResolveAddressStream,
 };
 
 /// A host file shared by a descriptor and the streams opened on it.
@@ -66,6 +67,11 @@ struct Object {
   uint32_t flags = 0;        ///< descriptor-flags bits
   std::vector<DirListEntry> listing;  ///< directory-entry-stream
   size_t next = 0;
+
+  // sockets (sockets.cpp)
+  int family = 0;            ///< AF_INET / AF_INET6
+  uint8_t state = 0;         ///< tcp-socket state (sockets.cpp)
+  std::vector<Value> addresses;  ///< resolve-address-stream: ip-address values, in order
 
   // pollables
   enum class Wait : uint8_t { Ready, Fd, Deadline } wait = Wait::Ready;
@@ -116,6 +122,7 @@ class Host {
   void resource(const std::string& iface, const std::string& name, Kind k);
   /// Exports the value types named (space separated, defined in `types`) from `iface`: a
   /// component aliases an imported interface's types (`datetime`, `error-code`, ...) by name.
+  /// `export=type` exports a type under another name.
   Result<void> export_types(const std::string& iface, std::string_view names);
 
  private:
@@ -146,6 +153,7 @@ Result<Built> build(const WasiConfig& config);
 Result<void> add_io(Host& h);
 Result<void> add_cli_clocks_random(Host& h);
 Result<void> add_filesystem(Host& h);
+Result<void> add_sockets(Host& h);
 
 // ---- helpers shared by the interface files ----
 
