@@ -52,28 +52,26 @@ wasi::WasiConfig config_with_env() {
 }  // namespace
 
 TEST_CASE("wasi2 api: add_wasi satisfies any 0.2.x import and refuses other versions", "[wasi2][component_api]") {
-  for (const char* v : {"@0.2.0", "@0.2.3", "@0.2.12", ""}) {
-    INFO("version " << v);
-    auto c = Component::from_text(env_component(v));
+  // instantiates the environment component importing `version` with WASI added
+  auto link = [](std::string_view version) {
+    INFO("version " << version);
+    auto c = Component::from_text(env_component(version));
     INFO((c ? std::string() : c.error().to_string()));
     REQUIRE(c.ok());
-    Store store;
+    auto store = std::make_unique<Store>();
     Linker linker;
     REQUIRE(linker.add_wasi(config_with_env()).ok());
-    auto inst = linker.instantiate(store, *c);
+    auto inst = linker.instantiate(*store, *c);
+    return std::pair{std::move(store), std::move(inst)};
+  };
+  for (const char* v : {"@0.2.0", "@0.2.3", "@0.2.12", ""}) {
+    auto [store, inst] = link(v);
     INFO((inst ? std::string() : inst.error().to_string()));
     REQUIRE(inst.ok());
     CHECK(*inst->call<uint32_t>("count") == 3);
   }
   for (const char* v : {"@0.3.0", "@0.2.0-rc-2023-11-10", "@1.0.0"}) {
-    INFO("version " << v);
-    auto c = Component::from_text(env_component(v));
-    INFO((c ? std::string() : c.error().to_string()));
-    REQUIRE(c.ok());
-    Store store;
-    Linker linker;
-    REQUIRE(linker.add_wasi(config_with_env()).ok());
-    auto inst = linker.instantiate(store, *c);
+    auto [store, inst] = link(v);
     REQUIRE_FALSE(inst.ok());
     CHECK(inst.error().kind == ErrorKind::Unlinkable);
     CHECK(inst.error().message.find("Shard implements WASI 0.2.x") != std::string::npos);

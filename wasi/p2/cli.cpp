@@ -100,30 +100,32 @@ Result<void> add_cli_clocks_random(Host& h) {
   SHARD_P2_TRY(h.func("wasi:cli/exit", "exit-with-code", "(status-code: u8)", [](Host& h, Args a) -> Ret {
     return exit_with(h, static_cast<uint32_t>(a[0].as_unsigned()));
   }));
-  h.resource("wasi:cli/stdin", "input-stream", Kind::InputStream);
-  h.resource("wasi:cli/stdout", "output-stream", Kind::OutputStream);
-  h.resource("wasi:cli/stderr", "output-stream", Kind::OutputStream);
-  SHARD_P2_TRY(h.func("wasi:cli/stdin", "get-stdin", "() -> own<input-stream>",
-                      [](Host& h, Args) { return stdio_stream(h, h.config().stdin_stream, true); }));
-  SHARD_P2_TRY(h.func("wasi:cli/stdout", "get-stdout", "() -> own<output-stream>",
-                      [](Host& h, Args) { return stdio_stream(h, h.config().stdout_stream, false); }));
-  SHARD_P2_TRY(h.func("wasi:cli/stderr", "get-stderr", "() -> own<output-stream>",
-                      [](Host& h, Args) { return stdio_stream(h, h.config().stderr_stream, false); }));
-  h.resource("wasi:cli/terminal-input", "terminal-input", Kind::TerminalInput);
-  h.resource("wasi:cli/terminal-output", "terminal-output", Kind::TerminalOutput);
-  h.resource("wasi:cli/terminal-stdin", "terminal-input", Kind::TerminalInput);
-  h.resource("wasi:cli/terminal-stdout", "terminal-output", Kind::TerminalOutput);
-  h.resource("wasi:cli/terminal-stderr", "terminal-output", Kind::TerminalOutput);
-  SHARD_P2_TRY(h.func("wasi:cli/terminal-stdin", "get-terminal-stdin", "() -> option<own<terminal-input>>",
-                      [](Host& h, Args) { return terminal(h, h.config().stdin_stream, true); }));
-  SHARD_P2_TRY(h.func("wasi:cli/terminal-stdout", "get-terminal-stdout", "() -> option<own<terminal-output>>",
-                      [](Host& h, Args) { return terminal(h, h.config().stdout_stream, false); }));
-  SHARD_P2_TRY(h.func("wasi:cli/terminal-stderr", "get-terminal-stderr", "() -> option<own<terminal-output>>",
-                      [](Host& h, Args) { return terminal(h, h.config().stderr_stream, false); }));
+  h.resources("wasi:cli/terminal-input", {Kind::TerminalInput});
+  h.resources("wasi:cli/terminal-output", {Kind::TerminalOutput});
+  // stdin/stdout/stderr and terminal-stdin/stdout/stderr, one row per standard stream
+  struct StdStream {
+    const char* name;  ///< "stdin"
+    Stdio WasiConfig::*stream;
+    bool input;
+  };
+  for (const StdStream& std_stream : {StdStream{"stdin", &WasiConfig::stdin_stream, true},
+                                      StdStream{"stdout", &WasiConfig::stdout_stream, false},
+                                      StdStream{"stderr", &WasiConfig::stderr_stream, false}}) {
+    const std::string name = std_stream.name, iface = "wasi:cli/" + name, term = "wasi:cli/terminal-" + name;
+    const bool input = std_stream.input;
+    const auto member = std_stream.stream;
+    h.resources(iface, {input ? Kind::InputStream : Kind::OutputStream});
+    h.resources(term, {input ? Kind::TerminalInput : Kind::TerminalOutput});
+    SHARD_P2_TRY(h.func(iface, "get-" + name, input ? "() -> own<input-stream>" : "() -> own<output-stream>",
+                        [member, input](Host& h, Args) { return stdio_stream(h, h.config().*member, input); }));
+    SHARD_P2_TRY(h.func(term, "get-terminal-" + name,
+                        input ? "() -> option<own<terminal-input>>" : "() -> option<own<terminal-output>>",
+                        [member, input](Host& h, Args) { return terminal(h, h.config().*member, input); }));
+  }
 
   // ---- wasi:clocks ----
   const std::string mono = "wasi:clocks/monotonic-clock", wall = "wasi:clocks/wall-clock";
-  h.resource(mono, "pollable", Kind::Pollable);
+  h.resources(mono, {Kind::Pollable});
   SHARD_P2_TRY(h.export_types(mono, "instant duration"));
   SHARD_P2_TRY(h.export_types(wall, "datetime"));
   SHARD_P2_TRY(h.func(mono, "now", "() -> u64", [](Host&, Args) { return some(Value::u64(now_ns(CLOCK_MONOTONIC))); }));

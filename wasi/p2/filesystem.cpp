@@ -167,11 +167,7 @@ Ret open_at(Host& h, Args a) {
 
 Result<void> add_filesystem(Host& h) {
   const std::string types = "wasi:filesystem/types";
-  h.resource(types, "error", Kind::Error);
-  h.resource(types, "input-stream", Kind::InputStream);
-  h.resource(types, "output-stream", Kind::OutputStream);
-  h.resource(types, "descriptor", Kind::Descriptor);
-  h.resource(types, "directory-entry-stream", Kind::DirectoryEntryStream);
+  h.resources(types, {Kind::Error, Kind::InputStream, Kind::OutputStream, Kind::Descriptor, Kind::DirectoryEntryStream});
   h.types.enum_("descriptor-type", "unknown block-device character-device directory fifo symbolic-link regular-file socket");
   h.types.flags("descriptor-flags", "read write file-integrity-sync data-integrity-sync requested-write-sync mutate-directory");
   h.types.flags("path-flags", "symlink-follow");
@@ -422,7 +418,7 @@ Result<void> add_filesystem(Host& h) {
     if (!fd) return std::move(fd).error();
     dirs.emplace_back(std::make_shared<UniqueFd>(std::move(*fd)), p);
   }
-  h.resource("wasi:filesystem/preopens", "descriptor", Kind::Descriptor);
+  h.resources("wasi:filesystem/preopens", {Kind::Descriptor});
   SHARD_P2_TRY(h.func("wasi:filesystem/preopens", "get-directories", "() -> list<tuple<own<descriptor>, string>>",
                       [dirs](Host& h, Args) -> Ret {
                         std::vector<Value> out;

@@ -103,36 +103,32 @@ Result<void> Host::func(const std::string& iface, const std::string& name, std::
   return {};
 }
 
-void Host::resource(const std::string& iface, const std::string& name, Kind k) {
-  run::Type t;
-  t.kind = run::Type::Resource;
-  t.resource = type(k);
+void Host::resources(const std::string& iface, std::initializer_list<Kind> kinds) {
   auto& inst = instances_[iface];
   if (!inst) inst = std::make_shared<run::Instance>();
-  inst->exports.emplace_back(name, run::Item{component::ExternKind::Type, {}, t, {}, {}, {}});
+  for (Kind k : kinds) {
+    run::Type t;
+    t.kind = run::Type::Resource;
+    t.resource = type(k);
+    inst->exports.emplace_back(t.resource->name, run::Item{component::ExternKind::Type, {}, t, {}, {}, {}});
+  }
 }
 
 Result<void> Host::export_types(const std::string& iface, std::string_view names) {
   auto& inst = instances_[iface];
   if (!inst) inst = std::make_shared<run::Instance>();
-  size_t i = 0;
-  while (i < names.size()) {
-    size_t j = names.find(' ', i);
-    if (j == std::string_view::npos) j = names.size();
-    if (j > i) {
-      std::string_view name = names.substr(i, j - i), type = name;
-      if (size_t eq = name.find('='); eq != std::string_view::npos) {  // "export-name=type-name"
-        type = name.substr(eq + 1);
-        name = name.substr(0, eq);
-      }
-      auto t = types.parse(type);
-      if (!t) return std::move(t).error();
-      run::Type rt;
-      rt.kind = run::Type::Value;
-      rt.value = std::move(*t);
-      inst->exports.emplace_back(std::string(name), run::Item{component::ExternKind::Type, {}, rt, {}, {}, {}});
+  for (const std::string& word : words(names)) {
+    std::string_view name = word, type = word;
+    if (size_t eq = name.find('='); eq != std::string_view::npos) {  // "export-name=type-name"
+      type = name.substr(eq + 1);
+      name = name.substr(0, eq);
     }
-    i = j + 1;
+    auto t = types.parse(type);
+    if (!t) return std::move(t).error();
+    run::Type rt;
+    rt.kind = run::Type::Value;
+    rt.value = std::move(*t);
+    inst->exports.emplace_back(std::string(name), run::Item{component::ExternKind::Type, {}, rt, {}, {}, {}});
   }
   return {};
 }

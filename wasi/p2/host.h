@@ -118,8 +118,8 @@ class Host {
   /// Adds function `name` of `iface` with WIT signature `sig`; "[method]r.m" takes `self`
   /// as borrow<r> first. Fails on a signature the environment cannot type.
   Result<void> func(const std::string& iface, const std::string& name, std::string_view sig, HostFn fn);
-  /// Exports resource type `k` as `name` from `iface`.
-  void resource(const std::string& iface, const std::string& name, Kind k);
+  /// Exports the resource types of `kinds` from `iface`, each under its WIT name.
+  void resources(const std::string& iface, std::initializer_list<Kind> kinds);
   /// Exports the value types named (space separated, defined in `types`) from `iface`: a
   /// component aliases an imported interface's types (`datetime`, `error-code`, ...) by name.
   /// `export=type` exports a type under another name.

@@ -164,12 +164,9 @@ Result<std::vector<uint32_t>> poll_list(Host& h, const std::vector<uint32_t>& ps
 
 Result<void> add_io(Host& h) {
   const std::string err = "wasi:io/error", poll = "wasi:io/poll", streams = "wasi:io/streams";
-  h.resource(err, "error", Kind::Error);
-  h.resource(poll, "pollable", Kind::Pollable);
-  h.resource(streams, "error", Kind::Error);
-  h.resource(streams, "pollable", Kind::Pollable);
-  h.resource(streams, "input-stream", Kind::InputStream);
-  h.resource(streams, "output-stream", Kind::OutputStream);
+  h.resources(err, {Kind::Error});
+  h.resources(poll, {Kind::Pollable});
+  h.resources(streams, {Kind::Error, Kind::Pollable, Kind::InputStream, Kind::OutputStream});
   h.types.variant("stream-error", "last-operation-failed(error), closed");
   SHARD_P2_TRY(h.export_types(streams, "stream-error"));
 

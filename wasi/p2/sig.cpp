@@ -32,18 +32,6 @@ std::vector<std::string_view> split_top(std::string_view s, char sep) {
   return out;
 }
 
-std::vector<std::string> words(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find_first_of(" \n", i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 abi::TypeRef primitive(std::string_view n) {
   static const std::pair<std::string_view, abi::TypeKind> kPrims[] = {
       {"bool", abi::TypeKind::Bool}, {"s8", abi::TypeKind::S8},   {"u8", abi::TypeKind::U8},
@@ -57,6 +45,18 @@ abi::TypeRef primitive(std::string_view n) {
 }
 
 }  // namespace
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find_first_of(" \n", i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) out.emplace_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
 
 void TypeEnv::record(std::string name, std::string_view fields) {
   std::vector<abi::Field> fs;

@@ -16,6 +16,9 @@ namespace shard::wasi::p2 {
 
 namespace abi = shard::component::abi;
 
+/// The space- or newline-separated words of `s`.
+std::vector<std::string> words(std::string_view s);
+
 class TypeEnv {
  public:
   /// `name` stands for `t` in later expressions.

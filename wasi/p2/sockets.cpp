@@ -213,15 +213,14 @@ Result<void> add_sockets(Host& h) {
                       "ipv6-socket-address ip-socket-address";
     return h.export_types(iface, inst_types);
   };
-  h.resource(net, "network", Kind::Network);
-  h.resource(net, "error", Kind::Error);
+  h.resources(net, {Kind::Network, Kind::Error});
   SHARD_P2_TRY(export_net_types(net));
   SHARD_P2_TRY(h.func(net, "network-error-code", "(err: borrow<error>) -> option<network-error-code>", [](Host& h, Args a) -> Ret {
     Object* e = h.get(a[0].rep(), Kind::Error);
     if (e == nullptr) return Host::trap("unknown error handle");
     return some(Value::none());  // stream errors carry filesystem codes only
   }));
-  h.resource("wasi:sockets/instance-network", "network", Kind::Network);
+  h.resources("wasi:sockets/instance-network", {Kind::Network});
   SHARD_P2_TRY(h.func("wasi:sockets/instance-network", "instance-network", "() -> own<network>", [](Host& h, Args) -> Ret {
     Object n;
     n.kind = Kind::Network;
@@ -231,13 +230,10 @@ Result<void> add_sockets(Host& h) {
   }));
 
   for (const char* iface : {"wasi:sockets/tcp-create-socket", "wasi:sockets/tcp"}) {
-    h.resource(iface, "network", Kind::Network);
-    h.resource(iface, "tcp-socket", Kind::TcpSocket);
+    h.resources(iface, {Kind::Network, Kind::TcpSocket});
     SHARD_P2_TRY(export_net_types(iface));
   }
-  h.resource(tcp_if, "input-stream", Kind::InputStream);
-  h.resource(tcp_if, "output-stream", Kind::OutputStream);
-  h.resource(tcp_if, "pollable", Kind::Pollable);
+  h.resources(tcp_if, {Kind::InputStream, Kind::OutputStream, Kind::Pollable});
   SHARD_P2_TRY(h.export_types(tcp_if, "shutdown-type duration"));
   SHARD_P2_TRY(h.func("wasi:sockets/tcp-create-socket", "create-tcp-socket",
                       "(address-family: ip-address-family) -> result<own<tcp-socket>, network-error-code>",
@@ -276,12 +272,15 @@ Result<void> add_sockets(Host& h) {
                    s.state = kBindStarted;
                    return ok();
                  }));
-  SHARD_P2_TRY(m("finish-bind", "() -> result<_, network-error-code>", [](Host& h, Args a) -> Ret {
-    SHARD_P2_TCP(s, a[0]);
-    if (s.state != kBindStarted) return fail(kNotInProgress);
-    s.state = kBound;
-    return ok();
-  }));
+  // finish-bind and finish-listen: the second phase of what start-* began (tcp.wit)
+  for (auto [name, from, to] : {std::tuple{"finish-bind", kBindStarted, kBound}, std::tuple{"finish-listen", kListenStarted, kListening}}) {
+    SHARD_P2_TRY(m(name, "() -> result<_, network-error-code>", [from, to](Host& h, Args a) -> Ret {
+      SHARD_P2_TCP(s, a[0]);
+      if (s.state != from) return fail(kNotInProgress);
+      s.state = to;
+      return ok();
+    }));
+  }
   SHARD_P2_TRY(m("start-connect", "(network: borrow<network>, remote-address: ip-socket-address) -> result<_, network-error-code>",
                  [](Host& h, Args a) -> Ret {
                    SHARD_P2_TCP(s, a[0]);
@@ -319,12 +318,6 @@ Result<void> add_sockets(Host& h) {
     if (s.state != kBound) return fail(kInvalidState);
     if (listen(s.fd, 128) != 0) return fail_errno();
     s.state = kListenStarted;
-    return ok();
-  }));
-  SHARD_P2_TRY(m("finish-listen", "() -> result<_, network-error-code>", [](Host& h, Args a) -> Ret {
-    SHARD_P2_TCP(s, a[0]);
-    if (s.state != kListenStarted) return fail(kNotInProgress);
-    s.state = kListening;
     return ok();
   }));
   SHARD_P2_TRY(m("accept", "() -> result<tuple<own<tcp-socket>, own<input-stream>, own<output-stream>>, network-error-code>",
@@ -430,9 +423,7 @@ Result<void> add_sockets(Host& h) {
 
   // ---- ip-name-lookup: getaddrinfo when granted, all answers at once ----
   const std::string lookup = "wasi:sockets/ip-name-lookup";
-  h.resource(lookup, "network", Kind::Network);
-  h.resource(lookup, "pollable", Kind::Pollable);
-  h.resource(lookup, "resolve-address-stream", Kind::ResolveAddressStream);
+  h.resources(lookup, {Kind::Network, Kind::Pollable, Kind::ResolveAddressStream});
   SHARD_P2_TRY(export_net_types(lookup));
   SHARD_P2_TRY(h.func(lookup, "resolve-addresses",
                       "(network: borrow<network>, name: string) -> result<own<resolve-address-stream>, network-error-code>",
