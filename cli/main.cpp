@@ -50,8 +50,9 @@ commands:
                             (port 0: any port); others get access-denied
     --allow-tcp-listen IP:PORT
                             (components) let TCP sockets bind and listen on IP:PORT
+    --allow-udp IP:PORT     (components) let UDP sockets bind to and send to IP:PORT
     --allow-ip-name-lookup  (components) let wasi:sockets/ip-name-lookup resolve names
-    --inherit-network       (components) all of the above, any address; UDP is not available
+    --inherit-network       (components) all of the above, any address
                             Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
                             For a component FILE: --invoke 'NAME(ARGS)' with WIT-style values
@@ -60,7 +61,7 @@ commands:
     --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
                             --link DEP.wasm offers all of DEP's exports. With --invoke and no
                             --dir/--env flag a component gets no WASI: its wasi:* imports are
-                            refused by name. wasi:http and UDP sockets are always refused
+                            refused by name. wasi:http is always refused
     --tier interp           execution tier (the interpreter is the only one so far)
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
     --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)
@@ -540,10 +541,11 @@ int cmd_run(const std::vector<std::string_view>& args) {
       if (fd < 0) return usage_error(fmt::format("run: --tcplisten {}: {}", *v, std::strerror(errno)));
       wasi.sockets.push_back(fd);
       wasi_options = true;
-    } else if (a == "--allow-tcp-connect" || a == "--allow-tcp-listen") {
+    } else if (a == "--allow-tcp-connect" || a == "--allow-tcp-listen" || a == "--allow-udp") {
       auto v = value(a);
       if (!v || !valid_socket_spec(*v)) return usage_error(fmt::format("run: {} needs IP:PORT (127.0.0.1:8080, [::1]:80; port 0 = any)", a));
-      (a == "--allow-tcp-connect" ? wasi.network.tcp_connect : wasi.network.tcp_listen).emplace_back(*v);
+      (a == "--allow-tcp-connect" ? wasi.network.tcp_connect : a == "--allow-tcp-listen" ? wasi.network.tcp_listen : wasi.network.udp)
+          .emplace_back(*v);
       wasi_options = true;
     } else if (a == "--allow-ip-name-lookup") {
       wasi.network.ip_name_lookup = true;

@@ -228,8 +228,7 @@ std::string capability_of(std::string_view iface) {
   static constexpr Row kRows[] = {
       {"wasi:filesystem/", "files and directories", "grant a directory with --dir HOST[::GUEST] or --dir-ro"},
       {"wasi:cli/environment", "environment variables and arguments", "grant variables with --env NAME=VALUE or --inherit-env"},
-      {"wasi:sockets/udp", "UDP", "Shard implements TCP and name lookups of wasi:sockets, not UDP yet"},
-      {"wasi:sockets/", "the network", "grant it with --allow-tcp-connect, --allow-tcp-listen, --allow-ip-name-lookup or --inherit-network"},
+      {"wasi:sockets/", "the network", "grant it with --allow-tcp-connect, --allow-tcp-listen, --allow-udp, --allow-ip-name-lookup or --inherit-network"},
       {"wasi:http/", "HTTP", "Shard's component host grants no network access yet"},
       {"wasi:clocks/", "clocks", "run it as a command, or grant any WASI capability (--env, --dir)"},
       {"wasi:random/", "randomness", "run it as a command, or grant any WASI capability (--env, --dir)"},

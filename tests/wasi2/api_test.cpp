@@ -96,7 +96,7 @@ TEST_CASE("wasi2 api: one function overridden, the rest of WASI kept", "[wasi2][
   CHECK(*inst->call<uint32_t>("count") == 1);
 }
 
-TEST_CASE("wasi2 api: bad preopens fail add_wasi; UDP stays refused; run_command needs a command", "[wasi2][component_api]") {
+TEST_CASE("wasi2 api: bad preopens fail add_wasi; HTTP stays refused; run_command needs a command", "[wasi2][component_api]") {
   Linker linker;
   wasi::WasiConfig cfg;
   cfg.preopens = {{"/nonexistent/dir", "/d", false}};
@@ -107,12 +107,12 @@ TEST_CASE("wasi2 api: bad preopens fail add_wasi; UDP stays refused; run_command
 
   Linker ok;
   REQUIRE(ok.add_wasi({}).ok());
-  auto net = Component::from_text(R"((component (import "wasi:sockets/udp@0.2.0" (instance))))");
+  auto net = Component::from_text(R"((component (import "wasi:http/types@0.2.0" (instance))))");
   REQUIRE(net.ok());
   Store store;
   auto inst = ok.instantiate(store, *net);
   REQUIRE_FALSE(inst.ok());
-  CHECK(inst.error().message.find("wasi:sockets/udp@0.2.0` refused: the component asks for UDP") != std::string::npos);
+  CHECK(inst.error().message.find("wasi:http/types@0.2.0` refused: the component asks for HTTP") != std::string::npos);
 
   auto lib = Component::from_text(env_component("@0.2.0"));
   REQUIRE(lib.ok());

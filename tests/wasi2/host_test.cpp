@@ -513,3 +513,72 @@ TEST_CASE("wasi2: sockets — denied by default, TCP on loopback with grants, st
   }
   CHECK(open_fds() == fds_before);
 }
+
+TEST_CASE("wasi2: UDP on loopback — grants, datagrams both ways, connected streams", "[wasi2][sockets]") {
+  const std::string udp = "wasi:sockets/udp", create = "wasi:sockets/udp-create-socket";
+  constexpr uint32_t kAccessDenied = 1, kInvalidState = 9;
+  auto v4 = [](uint16_t port, uint8_t last = 1) {
+    return Value::variant(0, Value::record({Value::u16(port), Value::tuple({Value::u8(127), Value::u8(0), Value::u8(0), Value::u8(last)})}));
+  };
+  const size_t fds_before = open_fds();
+  CHECK(err_code(Host2().ok(create, "create-udp-socket", {Value::enum_(0)})) == kAccessDenied);
+  {
+    wasi::WasiConfig cfg = Host2::quiet();
+    cfg.network.udp = {"127.0.0.1:0"};
+    Host2 h(cfg);
+    auto m = [&](const std::string& name, std::vector<Value> args) { return h.ok(udp, "[method]udp-socket." + name, std::move(args)); };
+    auto b = [](uint32_t rep) { return Value::borrow(rep); };
+    const uint32_t net = h.ok("wasi:sockets/instance-network", "instance-network", {}).rep();
+    uint32_t sock[2];
+    uint16_t port[2];
+    for (int i = 0; i < 2; ++i) {
+      sock[i] = h.ok(create, "create-udp-socket", {Value::enum_(0)}).payload()->rep();
+      CHECK(err_code(m("stream", {b(sock[i]), Value::none()})) == kInvalidState);  // not bound yet
+      CHECK(err_code(m("start-bind", {b(sock[i]), b(net), v4(0, 9)})) == kAccessDenied);
+      REQUIRE(m("start-bind", {b(sock[i]), b(net), v4(0)}).is_ok());
+      REQUIRE(m("finish-bind", {b(sock[i])}).is_ok());
+      port[i] = static_cast<uint16_t>(m("local-address", {b(sock[i])}).payload()->payload()->items()[0].as_unsigned());
+    }
+    // socket 0 unconnected sends to socket 1, which is connected to socket 0
+    Value s0 = m("stream", {b(sock[0]), Value::none()});
+    Value s1 = m("stream", {b(sock[1]), Value::some(v4(port[0]))});
+    REQUIRE(s0.is_ok());
+    REQUIRE(s1.is_ok());
+    const uint32_t in0 = s0.payload()->items()[0].rep(), out0 = s0.payload()->items()[1].rep();
+    const uint32_t in1 = s1.payload()->items()[0].rep(), out1 = s1.payload()->items()[1].rep();
+    auto datagram = [&](std::string_view data, std::optional<Value> to) {
+      return Value::record({bytes(data), to ? Value::some(*to) : Value::none()});
+    };
+    CHECK(h.ok(udp, "[method]outgoing-datagram-stream.check-send", {b(out0)}).payload()->as_unsigned() > 0);
+    CHECK(err_code(h.ok(udp, "[method]outgoing-datagram-stream.send", {b(out0), Value::list({datagram("x", v4(port[1], 7))})})) ==
+          kAccessDenied);
+    Value sent = h.ok(udp, "[method]outgoing-datagram-stream.send",
+                      {b(out0), Value::list({datagram("one", v4(port[1])), datagram("two", v4(port[1]))})});
+    CHECK(sent.payload()->as_unsigned() == 2);
+    Value p = h.ok(udp, "[method]incoming-datagram-stream.subscribe", {b(in1)});
+    h.ok("wasi:io/poll", "[method]pollable.block", {b(p.rep())});
+    REQUIRE(h.drop(Kind::Pollable, p.rep()).ok());
+    Value got = h.ok(udp, "[method]incoming-datagram-stream.receive", {b(in1), Value::u64(10)});
+    REQUIRE(got.payload()->items().size() >= 1);
+    CHECK(bytes_string(got.payload()->items()[0].items()[0]) == "one");
+    CHECK(got.payload()->items()[0].items()[1].payload()->items()[0].as_unsigned() == port[0]);
+    // the connected socket sends to its peer without an address
+    CHECK(h.ok(udp, "[method]outgoing-datagram-stream.send", {b(out1), Value::list({datagram("back", std::nullopt)})}).payload()->as_unsigned() == 1);
+    Value p0 = h.ok(udp, "[method]incoming-datagram-stream.subscribe", {b(in0)});
+    h.ok("wasi:io/poll", "[method]pollable.block", {b(p0.rep())});
+    REQUIRE(h.drop(Kind::Pollable, p0.rep()).ok());
+    Value back = h.ok(udp, "[method]incoming-datagram-stream.receive", {b(in0), Value::u64(1)});
+    REQUIRE(back.payload()->items().size() == 1);
+    CHECK(bytes_string(back.payload()->items()[0].items()[0]) == "back");
+    CHECK(m("remote-address", {b(sock[1])}).is_ok());
+    CHECK(err_code(m("remote-address", {b(sock[0])})) == kInvalidState);
+    // unconnected: a datagram without an address is invalid
+    CHECK(err_code(h.ok(udp, "[method]outgoing-datagram-stream.send", {b(out0), Value::list({datagram("x", std::nullopt)})})) == 3);
+    CHECK(h.traps(udp, "[method]incoming-datagram-stream.receive", {b(out0), Value::u64(1)}));  // not an incoming stream
+    CHECK_FALSE(h.drop(Kind::UdpSocket, sock[0]).ok());  // its streams are alive
+    for (uint32_t s : {in0, in1}) REQUIRE(h.drop(Kind::IncomingDatagramStream, s).ok());
+    for (uint32_t s : {out0, out1}) REQUIRE(h.drop(Kind::OutgoingDatagramStream, s).ok());
+    for (uint32_t s : sock) REQUIRE(h.drop(Kind::UdpSocket, s).ok());
+  }
+  CHECK(open_fds() == fds_before);
+}

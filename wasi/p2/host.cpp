@@ -9,7 +9,8 @@ namespace shard::wasi::p2 {
 namespace {
 constexpr const char* kKindNames[] = {"error", "input-stream", "output-stream", "pollable", "descriptor",
                                       "directory-entry-stream", "terminal-input", "terminal-output", "network", "tcp-socket",
-                                      "resolve-address-stream"};
+                                      "resolve-address-stream", "udp-socket", "incoming-datagram-stream",
+                                      "outgoing-datagram-stream"};
 constexpr size_t kKinds = std::size(kKindNames);
 }  // namespace
 

@@ -37,7 +37,7 @@ using Ret = Result<std::optional<Value>>;
 
 enum class Kind : uint8_t {
   Error, InputStream, OutputStream, Pollable, Descriptor, DirectoryEntryStream, TerminalInput, TerminalOutput,
-  Network, TcpSocket, ResolveAddressStream,
+  Network, TcpSocket, ResolveAddressStream, UdpSocket, IncomingDatagramStream, OutgoingDatagramStream,
 };
 
 /// A host file shared by a descriptor and the streams opened on it.

@@ -2,8 +2,9 @@
 // (sockets/*.wit). Deny by default: connecting, binding (listening) and name lookups need a
 // grant (WasiConfig::network, the CLI's --allow-* flags); a denied operation returns the
 // WIT's access-denied, it does not trap. Sockets are non-blocking; start-*/finish-* follow
-// the WIT's two-phase protocol and pollables wait on the fd with poll(2). UDP is not
-// implemented (its imports are refused by name at link time).
+// the WIT's two-phase protocol and pollables wait on the fd with poll(2). UDP: a socket may
+// bind to and send to the granted addresses (WasiConfig::network.udp, --allow-udp) and
+// receives whatever reaches its bound address.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -18,25 +19,15 @@
 
 #include <fmt/format.h>
 
-#include "wasi/p2/host.h"
+#include "wasi/p2/net.h"
 
 namespace shard::wasi::p2 {
 
-namespace {
-
-// network error-code cases (network.wit order)
-enum : uint32_t {
-  kUnknown, kAccessDenied, kNotSupported, kInvalidArgument, kOutOfMemory, kTimeout, kConcurrencyConflict,
-  kNotInProgress, kWouldBlock, kInvalidState, kNewSocketLimit, kAddressNotBindable, kAddressInUse,
-  kRemoteUnreachable, kConnectionRefused, kConnectionReset, kConnectionAborted, kDatagramTooLarge,
-  kNameUnresolvable, kTemporaryResolverFailure, kPermanentResolverFailure,
-};
-// tcp-socket states
-enum : uint8_t { kUnbound, kBindStarted, kBound, kListenStarted, kListening, kConnectStarted, kConnected, kClosed };
+namespace net {
 
 Ret some(Value v) { return std::optional<Value>{std::move(v)}; }
 Ret fail(uint32_t code) { return some(Value::err(Value::enum_(code))); }
-Ret ok(std::optional<Value> v = std::nullopt) { return some(Value::ok(std::move(v))); }
+Ret ok(std::optional<Value> v) { return some(Value::ok(std::move(v))); }
 
 uint32_t code_of(int e) {
   switch (e) {
@@ -147,10 +138,10 @@ Result<Object*> tcp(Host& h, const Value& self) {
   if (!var##_r) return std::move(var##_r).error();  \
   Object& var = **var##_r
 
-/// A new tcp-socket object for an open socket fd (taking it), or nullopt at the limit.
-std::optional<uint32_t> add_socket(Host& h, int fd, int family, uint8_t state) {
+/// A new socket object (tcp-socket, udp-socket) for an open fd (taking it), or nullopt at the limit.
+std::optional<uint32_t> add_socket(Host& h, int fd, int family, uint8_t state, Kind kind) {
   Object o;
-  o.kind = Kind::TcpSocket;
+  o.kind = kind;
   o.file = std::make_shared<UniqueFd>(fd);
   o.fd = fd;
   o.family = family;
@@ -158,19 +149,22 @@ std::optional<uint32_t> add_socket(Host& h, int fd, int family, uint8_t state) {
   return h.add(std::move(o));
 }
 
-/// The input and output streams of a connected socket (children of it).
-std::optional<std::pair<uint32_t, uint32_t>> socket_streams(Host& h, uint32_t sock, const Object& s) {
+/// The input and output streams of a connected socket (children of it): byte streams for TCP,
+/// datagram streams for UDP.
+std::optional<std::pair<uint32_t, uint32_t>> socket_streams(Host& h, uint32_t sock, const Object& s,
+                                                             Kind in_kind, Kind out_kind) {
   Object in, out;
-  in.kind = Kind::InputStream;
-  out.kind = Kind::OutputStream;
+  in.kind = in_kind;
+  out.kind = out_kind;
   in.parent = out.parent = sock;
   in.file = out.file = s.file;
   in.fd = out.fd = s.fd;
+  in.family = out.family = s.family;
   auto i = h.add(std::move(in));
   if (!i) return std::nullopt;
   auto o = h.add(std::move(out));
   if (!o) {
-    (void)h.drop(*i, Kind::InputStream);
+    (void)h.drop(*i, in_kind);
     return std::nullopt;
   }
   return std::pair{*i, *o};
@@ -189,7 +183,24 @@ Ret set_opt(const Object& s, int level, int name, uint64_t value) {
   return setsockopt(s.fd, level, name, &v, sizeof v) == 0 ? ok() : fail_errno();
 }
 
-}  // namespace
+Ret create_socket(Host& h, const Value& family_case, bool allowed, int type, Kind kind) {
+  if (!allowed) return fail(kAccessDenied);
+  if (h.live() >= h.config().max_resources) return fail(kNewSocketLimit);
+  const int family = family_case.case_index() == 0 ? AF_INET : AF_INET6;
+  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail_errno();
+  if (family == AF_INET6) {
+    int one = 1;  // tcp.wit, udp.wit: IPv6 sockets do not take IPv4-mapped addresses
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  auto rep = add_socket(h, fd, family, kUnbound, kind);
+  if (!rep) return fail(kNewSocketLimit);
+  return ok(Value::own(*rep));
+}
+
+}  // namespace net
+
+using namespace net;
 
 Result<void> add_sockets(Host& h) {
   const std::string net = "wasi:sockets/network", tcp_if = "wasi:sockets/tcp";
@@ -237,20 +248,10 @@ Result<void> add_sockets(Host& h) {
   SHARD_P2_TRY(h.export_types(tcp_if, "shutdown-type duration"));
   SHARD_P2_TRY(h.func("wasi:sockets/tcp-create-socket", "create-tcp-socket",
                       "(address-family: ip-address-family) -> result<own<tcp-socket>, network-error-code>",
-                      [](Host& h, Args a) -> Ret {
+                      [](Host& h, Args a) {
                         const auto& n = h.config().network;
-                        if (!n.inherit && n.tcp_connect.empty() && n.tcp_listen.empty()) return fail(kAccessDenied);
-                        if (h.live() >= h.config().max_resources) return fail(kNewSocketLimit);
-                        const int family = a[0].case_index() == 0 ? AF_INET : AF_INET6;
-                        int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-                        if (fd < 0) return fail_errno();
-                        if (family == AF_INET6) {
-                          int one = 1;  // tcp.wit: IPv6 sockets do not take IPv4-mapped addresses
-                          setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-                        }
-                        auto rep = add_socket(h, fd, family, kUnbound);
-                        if (!rep) return fail(kNewSocketLimit);
-                        return ok(Value::own(*rep));
+                        const bool allowed = n.inherit || !n.tcp_connect.empty() || !n.tcp_listen.empty();
+                        return create_socket(h, a[0], allowed, SOCK_STREAM, Kind::TcpSocket);
                       }));
 
   auto m = [&](const std::string& name, std::string_view sig, HostFn fn) {
@@ -464,7 +465,7 @@ Result<void> add_sockets(Host& h) {
     if (p.kind() != abi::TypeKind::Own) return Host::trap("too many WASI resources (max_resources)");
     return some(std::move(p));
   }));
-  return {};
+  return add_udp(h);
 }
 
 }  // namespace shard::wasi::p2
