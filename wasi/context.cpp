@@ -47,9 +47,9 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const WasiCon
       out.emplace_back(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
     }
   }
-  for (const auto& [k, v] : config.env) {
-    std::erase_if(out, [&](const auto& kv) { return kv.first == k; });
-    out.emplace_back(k, v);
+  for (const auto& var : config.env) {
+    std::erase_if(out, [&](const auto& kv) { return kv.first == var.first; });
+    out.push_back(var);
   }
   return out;
 }

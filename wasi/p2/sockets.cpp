@@ -274,8 +274,9 @@ Result<void> add_sockets(Host& h) {
                    return ok();
                  }));
   // finish-bind and finish-listen: the second phase of what start-* began (tcp.wit)
-  for (auto [name, from, to] : {std::tuple{"finish-bind", kBindStarted, kBound}, std::tuple{"finish-listen", kListenStarted, kListening}}) {
-    SHARD_P2_TRY(m(name, "() -> result<_, network-error-code>", [from, to](Host& h, Args a) -> Ret {
+  for (const auto& phase : {std::tuple{"finish-bind", kBindStarted, kBound}, std::tuple{"finish-listen", kListenStarted, kListening}}) {
+    const uint8_t from = std::get<1>(phase), to = std::get<2>(phase);
+    SHARD_P2_TRY(m(std::get<0>(phase), "() -> result<_, network-error-code>", [from, to](Host& h, Args a) -> Ret {
       SHARD_P2_TCP(s, a[0]);
       if (s.state != from) return fail(kNotInProgress);
       s.state = to;
