@@ -89,6 +89,11 @@ expect exit-p2 1 "leaving with 37"
 run exit-argv '' "$SHARD" run guests/hello.component.wasm 3
 expect exit-argv 1 "argv\[1\]=3"
 
+# a trap in the guest (a Rust panic without its directory): 134, the message, a backtrace
+run trap-p2 '' "$SHARD" run guests/rs_files.component.wasm
+expect trap-p2 134 "shard: trap: unreachable"
+grep -q "at wasi:cli/run@0.2.12#run" trap-p2.err && ok "trap backtrace reaches the run export" || fail "trap backtrace"
+
 # ---- clocks and randomness (the adapter has no CPU-time clocks) ----
 run clocks-p1 '' "$SHARD" run guests/clocks_random.wasm
 run clocks-p2 '' "$SHARD" run guests/clocks_random.component.wasm
