@@ -341,12 +341,15 @@ class Linker {
   /// component is instantiated, naming the interface.
   Linker& grant_environment(std::vector<std::pair<std::string, std::string>> env, std::vector<std::string> args = {});
 
-  /// Adds WASI 0.2 (wasi:cli, io, clocks, random, filesystem; any 0.2.x version a component
-  /// imports) with what `config` grants: args, environment, preopened directories, standard
-  /// streams (host fds or callbacks) and a limit on the host resources a guest may hold.
+  /// Adds WASI 0.2 (wasi:cli, io, clocks, random, filesystem, sockets; any 0.2.x version a
+  /// component imports) with what `config` grants: args, environment, preopened directories,
+  /// standard streams (host fds or callbacks), network grants (config.network; denied
+  /// operations return access-denied) and a limit on the host resources a guest may hold.
+  /// The WASI state (its resource table) belongs to this Linker; stores it instantiates into
+  /// keep it alive.
   /// Functions defined with define() for the same interface and name replace WASI's (override
   /// single functions); grant_environment() replaces wasi:cli/environment. Io error when a
-  /// preopen cannot be opened. wasi:sockets and wasi:http stay refused.
+  /// preopen cannot be opened. wasi:http stays refused.
   Result<void> add_wasi(const wasi::WasiConfig& config);
   /// The code a guest passed to wasi:cli/exit (exit, exit-with-code), if it called it.
   std::optional<uint32_t> wasi_exit_code() const;

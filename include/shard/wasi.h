@@ -56,6 +56,7 @@ struct WasiConfig {
   struct Network {
     std::vector<std::string> tcp_connect;  ///< remote addresses a TCP socket may connect to
     std::vector<std::string> tcp_listen;   ///< local addresses a TCP socket may bind (and listen on)
+    std::vector<std::string> udp;          ///< addresses a UDP socket may bind to and send to
     bool ip_name_lookup = false;           ///< wasi:sockets/ip-name-lookup
     bool inherit = false;                  ///< all of the above, any address
   } network;

@@ -1,4 +1,4 @@
-// The WASI 0.2 host (wasi:cli, io, clocks, random, filesystem) for components: its state
+// The WASI 0.2 host (wasi:cli, io, clocks, random, filesystem, sockets) for components: its state
 // (one per Linker::add_wasi), the resources a guest holds (streams, pollables, descriptors,
 // errors, ...) in one table with a configurable size, and the registration of each
 // interface's functions with their WIT signatures (sig.h).
