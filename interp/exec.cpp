@@ -116,27 +116,6 @@ inline bool compare(F f, const char* fp, const Word* pc, bool imm) {
   return f(a, b) != 0;
 }
 
-// SIMD memory helpers (exec/instructions.rst: v128.loadNxM_sx, load_splat, load_zero).
-template <class Narrow, class Wide>
-inline V128 load_extend(const uint8_t* p) {
-  V128 r;
-  for (size_t i = 0; i < 8 / sizeof(Narrow); ++i) r.set_lane<Wide>(int(i), static_cast<Wide>(rd<Narrow>(p + i * sizeof(Narrow))));
-  return r;
-}
-template <class T>
-inline V128 load_splat(const uint8_t* p) {
-  V128 r;
-  T v = rd<T>(p);
-  for (size_t i = 0; i < 16 / sizeof(T); ++i) r.set_lane<T>(int(i), v);
-  return r;
-}
-template <class T>
-inline V128 load_zero(const uint8_t* p) {
-  V128 r{};
-  r.set_lane<T>(0, rd<T>(p));
-  return r;
-}
-
 }  // namespace
 
 #define SEM(id) [](auto&&... a) -> decltype(sem::id(std::forward<decltype(a)>(a)...)) { \
@@ -275,6 +254,11 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 
   const uint32_t entry_depth = ctx->depth;
   if (ctx->depth >= ctx->max_depth) return ctx->raise(TrapKind::CallStackExhausted);
+  // Each activation of this loop uses host stack (host -> wasm -> host -> wasm ...); wasm
+  // calls within it do not. The native stack limit (ExecContext::stack_limit) bounds them.
+  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx->stack_limit) {
+    return ctx->raise(TrapKind::CallStackExhausted);
+  }
   CompiledFunc* code = ensure_compiled(ctx, f);
   if (code == nullptr) return ctx->trap.kind;
   // Call records grow down from the end of the value stack while frames grow up from `io`;
@@ -359,58 +343,59 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 #define STORE(T, M) EA(pc[1].lo, sizeof(M)); wr<M>(mb + ea, static_cast<M>(rd<T>(S(pc[1].hi))));
 #define VLOAD(N, expr) EA(pc[1].hi, N); const uint8_t* p = mb + ea; wr<V128>(S(pc[1].lo), expr);
   // Lane loads: [op][dst|addr][offset][vec|lane]; lane stores: [op][addr|vec][offset][lane|-].
-#define VLOAD_LANE(T)                                 \
-  EA(pc[1].hi, sizeof(T));                            \
-  V128 v = rd<V128>(S(pc[3].lo));                     \
-  v.set_lane<T>(int(pc[3].hi), rd<T>(mb + ea));       \
-  wr<V128>(S(pc[1].lo), v);
-#define VSTORE_LANE(T) EA(pc[1].lo, sizeof(T)); wr<T>(mb + ea, rd<V128>(S(pc[1].hi)).lane<T>(int(pc[3].lo)));
-#define SHARD_MEM_ACCESSES(M)                                                  \
-  M(I32Load, 3, LOAD(uint32_t, uint32_t))                                      \
-  M(I64Load, 3, LOAD(uint64_t, uint64_t))                                      \
-  M(F32Load, 3, LOAD(float, float))                                            \
-  M(F64Load, 3, LOAD(double, double))                                          \
-  M(I32Load8S, 3, LOAD(uint32_t, int8_t))                                      \
-  M(I32Load8U, 3, LOAD(uint32_t, uint8_t))                                     \
-  M(I32Load16S, 3, LOAD(uint32_t, int16_t))                                    \
-  M(I32Load16U, 3, LOAD(uint32_t, uint16_t))                                   \
-  M(I64Load8S, 3, LOAD(uint64_t, int8_t))                                      \
-  M(I64Load8U, 3, LOAD(uint64_t, uint8_t))                                     \
-  M(I64Load16S, 3, LOAD(uint64_t, int16_t))                                    \
-  M(I64Load16U, 3, LOAD(uint64_t, uint16_t))                                   \
-  M(I64Load32S, 3, LOAD(uint64_t, int32_t))                                    \
-  M(I64Load32U, 3, LOAD(uint64_t, uint32_t))                                   \
-  M(V128Load, 3, LOAD(V128, V128))                                             \
-  M(I32Store, 3, STORE(uint32_t, uint32_t))                                    \
-  M(I64Store, 3, STORE(uint64_t, uint64_t))                                    \
-  M(F32Store, 3, STORE(float, float))                                          \
-  M(F64Store, 3, STORE(double, double))                                        \
-  M(I32Store8, 3, STORE(uint32_t, uint8_t))                                    \
-  M(I32Store16, 3, STORE(uint32_t, uint16_t))                                  \
-  M(I64Store8, 3, STORE(uint64_t, uint8_t))                                    \
-  M(I64Store16, 3, STORE(uint64_t, uint16_t))                                  \
-  M(I64Store32, 3, STORE(uint64_t, uint32_t))                                  \
-  M(V128Store, 3, STORE(V128, V128))                                           \
-  M(V128Load8x8S, 3, VLOAD(8, (load_extend<int8_t, int16_t>(p))))              \
-  M(V128Load8x8U, 3, VLOAD(8, (load_extend<uint8_t, uint16_t>(p))))            \
-  M(V128Load16x4S, 3, VLOAD(8, (load_extend<int16_t, int32_t>(p))))            \
-  M(V128Load16x4U, 3, VLOAD(8, (load_extend<uint16_t, uint32_t>(p))))          \
-  M(V128Load32x2S, 3, VLOAD(8, (load_extend<int32_t, int64_t>(p))))            \
-  M(V128Load32x2U, 3, VLOAD(8, (load_extend<uint32_t, uint64_t>(p))))          \
-  M(V128Load8Splat, 3, VLOAD(1, load_splat<uint8_t>(p)))                       \
-  M(V128Load16Splat, 3, VLOAD(2, load_splat<uint16_t>(p)))                     \
-  M(V128Load32Splat, 3, VLOAD(4, load_splat<uint32_t>(p)))                     \
-  M(V128Load64Splat, 3, VLOAD(8, load_splat<uint64_t>(p)))                     \
-  M(V128Load32Zero, 3, VLOAD(4, load_zero<uint32_t>(p)))                       \
-  M(V128Load64Zero, 3, VLOAD(8, load_zero<uint64_t>(p)))                       \
-  M(V128Load8Lane, 4, VLOAD_LANE(uint8_t))                                     \
-  M(V128Load16Lane, 4, VLOAD_LANE(uint16_t))                                   \
-  M(V128Load32Lane, 4, VLOAD_LANE(uint32_t))                                   \
-  M(V128Load64Lane, 4, VLOAD_LANE(uint64_t))                                   \
-  M(V128Store8Lane, 4, VSTORE_LANE(uint8_t))                                   \
-  M(V128Store16Lane, 4, VSTORE_LANE(uint16_t))                                 \
-  M(V128Store32Lane, 4, VSTORE_LANE(uint32_t))                                 \
-  M(V128Store64Lane, 4, VSTORE_LANE(uint64_t))
+  // The lane shaping is sem:: (runtime/simd.h), shared with every tier.
+#define VLOAD_LANE(T, shape)                                                                      \
+  EA(pc[1].hi, sizeof(T));                                                                        \
+  wr<V128>(S(pc[1].lo), sem::shape(rd<V128>(S(pc[3].lo)), rd<T>(mb + ea), static_cast<uint8_t>(pc[3].hi)));
+#define VSTORE_LANE(T, shape) \
+  EA(pc[1].lo, sizeof(T));    \
+  wr<T>(mb + ea, sem::shape(rd<V128>(S(pc[1].hi)), static_cast<uint8_t>(pc[3].lo)));
+#define SHARD_MEM_ACCESSES(M)                                             \
+  M(I32Load, 3, LOAD(uint32_t, uint32_t))                                 \
+  M(I64Load, 3, LOAD(uint64_t, uint64_t))                                 \
+  M(F32Load, 3, LOAD(float, float))                                       \
+  M(F64Load, 3, LOAD(double, double))                                     \
+  M(I32Load8S, 3, LOAD(uint32_t, int8_t))                                 \
+  M(I32Load8U, 3, LOAD(uint32_t, uint8_t))                                \
+  M(I32Load16S, 3, LOAD(uint32_t, int16_t))                               \
+  M(I32Load16U, 3, LOAD(uint32_t, uint16_t))                              \
+  M(I64Load8S, 3, LOAD(uint64_t, int8_t))                                 \
+  M(I64Load8U, 3, LOAD(uint64_t, uint8_t))                                \
+  M(I64Load16S, 3, LOAD(uint64_t, int16_t))                               \
+  M(I64Load16U, 3, LOAD(uint64_t, uint16_t))                              \
+  M(I64Load32S, 3, LOAD(uint64_t, int32_t))                               \
+  M(I64Load32U, 3, LOAD(uint64_t, uint32_t))                              \
+  M(V128Load, 3, LOAD(V128, V128))                                        \
+  M(I32Store, 3, STORE(uint32_t, uint32_t))                               \
+  M(I64Store, 3, STORE(uint64_t, uint64_t))                               \
+  M(F32Store, 3, STORE(float, float))                                     \
+  M(F64Store, 3, STORE(double, double))                                   \
+  M(I32Store8, 3, STORE(uint32_t, uint8_t))                               \
+  M(I32Store16, 3, STORE(uint32_t, uint16_t))                             \
+  M(I64Store8, 3, STORE(uint64_t, uint8_t))                               \
+  M(I64Store16, 3, STORE(uint64_t, uint16_t))                             \
+  M(I64Store32, 3, STORE(uint64_t, uint32_t))                             \
+  M(V128Store, 3, STORE(V128, V128))                                      \
+  M(V128Load8x8S, 3, VLOAD(8, sem::extend_load_8x8_s(rd<uint64_t>(p))))   \
+  M(V128Load8x8U, 3, VLOAD(8, sem::extend_load_8x8_u(rd<uint64_t>(p))))   \
+  M(V128Load16x4S, 3, VLOAD(8, sem::extend_load_16x4_s(rd<uint64_t>(p)))) \
+  M(V128Load16x4U, 3, VLOAD(8, sem::extend_load_16x4_u(rd<uint64_t>(p)))) \
+  M(V128Load32x2S, 3, VLOAD(8, sem::extend_load_32x2_s(rd<uint64_t>(p)))) \
+  M(V128Load32x2U, 3, VLOAD(8, sem::extend_load_32x2_u(rd<uint64_t>(p)))) \
+  M(V128Load8Splat, 3, VLOAD(1, sem::load_splat_8(rd<uint8_t>(p))))       \
+  M(V128Load16Splat, 3, VLOAD(2, sem::load_splat_16(rd<uint16_t>(p))))    \
+  M(V128Load32Splat, 3, VLOAD(4, sem::load_splat_32(rd<uint32_t>(p))))    \
+  M(V128Load64Splat, 3, VLOAD(8, sem::load_splat_64(rd<uint64_t>(p))))    \
+  M(V128Load32Zero, 3, VLOAD(4, sem::load_zero_32(rd<uint32_t>(p))))      \
+  M(V128Load64Zero, 3, VLOAD(8, sem::load_zero_64(rd<uint64_t>(p))))      \
+  M(V128Load8Lane, 4, VLOAD_LANE(uint8_t, load_lane_8))                   \
+  M(V128Load16Lane, 4, VLOAD_LANE(uint16_t, load_lane_16))                \
+  M(V128Load32Lane, 4, VLOAD_LANE(uint32_t, load_lane_32))                \
+  M(V128Load64Lane, 4, VLOAD_LANE(uint64_t, load_lane_64))                \
+  M(V128Store8Lane, 4, VSTORE_LANE(uint8_t, store_lane_8))                \
+  M(V128Store16Lane, 4, VSTORE_LANE(uint16_t, store_lane_16))             \
+  M(V128Store32Lane, 4, VSTORE_LANE(uint32_t, store_lane_32))             \
+  M(V128Store64Lane, 4, VSTORE_LANE(uint64_t, store_lane_64))
 #define MEM0_HANDLER(id, words, ...) \
   L_##id : {                         \
     uint8_t* const mb = mbase;       \
@@ -630,6 +615,31 @@ L_X_BrTable: {
 }
 L_X_TrapUnreachable:
   TRAP(TrapKind::Unreachable);
+
+  // ---- interruption (metered code only: function entries and loop starts; runtime.h) ----
+#define FUEL_CHECK()                                 \
+  if (ctx->fuel == 0) TRAP(TrapKind::OutOfFuel);     \
+  --ctx->fuel
+#define EPOCH_CHECK()                                                          \
+  if (ctx->epoch->load(std::memory_order_relaxed) >= ctx->epoch_deadline) {    \
+    tk = rt::epoch_deadline_reached(ctx);                                      \
+    if (tk != TrapKind::None) goto unwind;                                     \
+  }
+L_X_Fuel:
+  FUEL_CHECK();
+  pc += 1;
+  NEXT();
+L_X_Epoch:
+  EPOCH_CHECK();
+  pc += 1;
+  NEXT();
+L_X_FuelEpoch:
+  FUEL_CHECK();
+  EPOCH_CHECK();
+  pc += 1;
+  NEXT();
+#undef FUEL_CHECK
+#undef EPOCH_CHECK
 L_X_Throw:
   // exec/instructions.rst: throw — [op][tag|args]
   ctx->exception = ctx->store->alloc_exn(inst->tag_vec[pc[1].lo], reinterpret_cast<const Slot*>(fp + pc[1].hi),
@@ -676,7 +686,7 @@ L_X_CallIndirect: {
 do_call:
   if (callee->entry == &interp_entry) {
     if (ctx->depth >= ctx->max_depth) TRAP(TrapKind::CallStackExhausted);
-    auto* cc = static_cast<CompiledFunc*>(callee->code);
+    auto* cc = static_cast<CompiledFunc*>(callee->code->load(std::memory_order_acquire));
     if (cc == nullptr) {
       cc = ensure_compiled(ctx, callee);
       if (cc == nullptr) {

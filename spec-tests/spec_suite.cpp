@@ -5,6 +5,11 @@
 //   shard_spec [--suite DIR] [--tier 2.0] [--feature F] [--expected FILE] [--update] [-v] [FILTER...]
 //   shard_spec --component-model [--suite DIR] [--expected FILE] [--update] [-v] [FILTER...]
 //
+// --tier takes either a suite tier of TIERS.tsv (2.0, 3.0: a number) or an execution tier
+// (interp, jit, auto; default auto), and may be given once for each. --bounds-checks runs
+// with memory accesses checked in software instead of through guard pages (CTest runs the
+// core suite both ways: spec-tier-2.0 and spec-tier-2.0-bounds-checks).
+//
 // DIR defaults to $SHARD_TESTSUITE_DIR, else the path configured at build time
 // (../shared/wasm-testsuite beside the checkout). FILTERs keep files whose path contains one.
 // --feature F keeps the tier's rows that list F in their feature column (not as "F(neg)") and
@@ -37,7 +42,9 @@ namespace {
 
 struct Options {
   std::string suite;
-  std::string tier = "2.0";
+  std::string tier = "2.0";                   ///< the suite tier (TIERS.tsv)
+  shard::TierKind exec_tier = shard::TierKind::Auto;
+  bool bounds_checks = false;
   std::string feature;  ///< empty: every row of the tier
   std::string expected_path = SHARD_SPEC_EXPECTED;
   bool update = false;
@@ -131,7 +138,15 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--suite") opt.suite = need("--suite");
-    else if (a == "--tier") opt.tier = need("--tier");
+    else if (a == "--tier") {
+      std::string t = need("--tier");
+      if (auto k = shard::parse_tier_name(t)) opt.exec_tier = *k;
+      else if (!t.empty() && t[0] >= '0' && t[0] <= '9') opt.tier = t;
+      else {
+        fmt::print(stderr, "shard_spec: unknown tier {} (a suite tier such as 2.0, or interp, jit, auto)\n", t);
+        return 2;
+      }
+    } else if (a == "--bounds-checks") opt.bounds_checks = true;
     else if (a == "--feature") opt.feature = need("--feature");
     else if (a == "--expected") opt.expected_path = need("--expected");
     else if (a == "--update") opt.update = true;
@@ -189,6 +204,8 @@ int main(int argc, char** argv) {
 
   auto expected = read_expected(opt.expected_path);
   shard::WastOptions wopts;
+  wopts.tier = opt.exec_tier;
+  wopts.signal_based_traps = !opt.bounds_checks;
   wopts.quiet = !opt.verbose;
   shard::WastStats total;
   int regressions = 0, broken = 0;

@@ -250,7 +250,16 @@ class Component {
 class Store {
  public:
   explicit Store(const EngineConfig& config = {});
+  /// With an engine whose epoch another thread may advance (Engine::increment_epoch).
+  explicit Store(const Engine& engine);
   ~Store();
+  /// Fuel and epochs for every core instance of the store's components, with the same
+  /// rules as shard::Store (shard.h): one unit per function entry and loop iteration;
+  /// "all fuel consumed" / "interrupted" come back from Func::call as ErrorKind::Trap.
+  Result<void> set_fuel(uint64_t units);
+  Result<uint64_t> fuel() const;
+  Result<void> set_epoch_deadline(uint64_t ticks);
+  void on_epoch_deadline(std::function<std::optional<uint64_t>()> callback);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   struct Impl;
@@ -366,9 +375,9 @@ class Linker {
 
 /// Runs a WASI 0.2 command: instantiates `c` (its imports from `linker`, which needs
 /// add_wasi) and calls its `wasi:cli/run@0.2.x#run` export. The outcome's exit code is 0 when
-/// run returns ok, 1 for err, the code given to wasi:cli/exit, or 134 after a trap (the
-/// message and backtrace in trap_message). Errors: Unlinkable/Uninstantiable, and Usage
-/// when `c` exports no wasi:cli/run.
+/// run returns ok, 1 for err, the code given to wasi:cli/exit, 134 after a trap, or 124 when
+/// fuel or the epoch deadline stopped it (message and backtrace in trap_message). Errors:
+/// Unlinkable/Uninstantiable, and Usage when `c` exports no wasi:cli/run.
 Result<wasi::RunOutcome> run_command(const Linker& linker, Store& store, const Component& c);
 
 // ---- typed conversions (implementation) ----

@@ -1,12 +1,12 @@
-// The embedding API (include/shard/shard.h) over the runtime core and the interpreter.
+// The embedding API (include/shard/shard.h) over the runtime core and the configured tier.
 #include <fmt/format.h>
 
 #include <cstring>
 
-#include "interp/interp.h"
 #include "runtime/runtime.h"
 #include "shard/shard.h"
 #include "shard/validate.h"
+#include "tiers/tiers.h"
 #include "valid/validator.h"
 
 namespace shard {
@@ -52,20 +52,6 @@ rt::Value to_rt(const Val& v) {
 }
 
 Val from_rt(Store* store, const rt::Value& v);
-
-Error trap_error(const rt::Trap& trap) {
-  Error e{ErrorKind::Trap, trap.message};
-  e.trap = trap.kind;
-  for (const rt::Frame& f : trap.backtrace) {
-    TrapFrame tf;
-    tf.host = f.instance == nullptr;
-    tf.func_index = f.func_index;
-    tf.func_name = f.func_name;
-    tf.offset = f.offset;
-    e.backtrace.push_back(std::move(tf));
-  }
-  return e;
-}
 
 Error usage(std::string msg) { return Error{ErrorKind::Usage, std::move(msg)}; }
 
@@ -184,7 +170,20 @@ std::string_view Module::name() const { return ir_->names.module_name; }
 // ---- Store ----
 
 Store::Store(const Engine& engine) : engine_(engine) {
-  store_ = std::make_unique<rt::Store>(rt::store_config(engine.config()), &interp::tier());
+  Result<rt::Tier*> tier = tiers::select_tier(engine.config().tier);
+  if (!tier) tier_error_ = tier.error().message;
+  store_ = std::make_unique<rt::Store>(rt::store_config(engine), tier ? *tier : nullptr);
+}
+
+Result<void> Store::set_fuel(uint64_t units) { return store_->set_fuel(units); }
+Result<uint64_t> Store::fuel() const { return store_->fuel(); }
+Result<void> Store::set_epoch_deadline(uint64_t ticks) { return store_->set_epoch_deadline(ticks); }
+void Store::on_epoch_deadline(std::function<std::optional<uint64_t>()> callback) {
+  if (!callback) {
+    store_->on_epoch_deadline(nullptr);
+    return;
+  }
+  store_->on_epoch_deadline([cb = std::move(callback)](rt::Store&) { return cb(); });
 }
 
 Store::~Store() = default;
@@ -210,11 +209,7 @@ Func Func::create(Store& store, FuncType type, HostCallback callback) {
     for (size_t i = 0; i < nresults; ++i) out[i] = from_rt(sp, rt::Value::default_of(rtypes[i]));
     Caller caller(*sp, hc);
     Result<void> r = cb(caller, in, out);
-    if (!r) {
-      const Error& e = r.error();
-      hc.message = e.message;
-      return e.trap != TrapKind::None ? e.trap : TrapKind::HostError;
-    }
+    if (!r) return hc.fail(r.error());
     for (size_t i = 0; i < nresults; ++i) {
       if (out[i].type() != rtypes[i]) {
         hc.message = fmt::format("host function returned {} for a {} result", to_string(out[i].type()),
@@ -242,7 +237,7 @@ Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
     in.push_back(to_rt(args[i]));
   }
   rt::CallResult r = rt::call(store_->raw(), func_, in);
-  if (!r.ok()) return trap_error(*r.trap);
+  if (!r.ok()) return r.trap->to_error();
   std::vector<Val> out;
   out.reserve(r.values.size());
   for (const rt::Value& v : r.values) out.push_back(from_rt(store_, v));
@@ -403,6 +398,7 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
       return Error{ErrorKind::Unlinkable, fmt::format("import \"{}\" \"{}\" belongs to another store", im.module, im.name)};
     imports.push_back(re);
   }
+  if (!store.tier_error().empty()) return Error{ErrorKind::Unsupported, store.tier_error()};
   auto inst = rt::instantiate(store.raw(), ir, imports);
   if (!inst) return std::move(inst).error();
   return Access::instance(&store, *inst);
