@@ -49,7 +49,7 @@ struct HostCall;
 }  // namespace rt
 struct WasmModule;
 namespace detail {
-struct Access;  // lib/api's door to the handles' internals
+struct Access;  // api/'s door to the handles' internals
 }
 
 /// The type of an import or export.
