@@ -425,10 +425,19 @@ Result<wasi::RunOutcome> run_command(const Linker& linker, Store& store, const C
     if (e.kind == ItemKind::Instance && e.name.starts_with("wasi:cli/run") && wasi_02(e.name)) run_name = e.name + "#run";
   if (run_name.empty()) return Error(ErrorKind::Usage, "the component is not a WASI command: it exports no wasi:cli/run@0.2.x");
   auto inst = linker.instantiate(store, c);
-  if (!inst) return std::move(inst).error();
-  auto fn = inst->func(run_name);
-  if (!fn) return std::move(fn).error();
-  auto r = fn->call({});
+  Result<std::optional<Val>> r = std::optional<Val>{};
+  if (!inst) {
+    // a start function that ran out of fuel or time is stopped, as a run would be
+    const TrapKind t = inst.error().trap;
+    if (t != TrapKind::OutOfFuel && t != TrapKind::Interrupted) return std::move(inst).error();
+    Error e = std::move(inst).error();
+    e.kind = ErrorKind::Trap;
+    r = std::move(e);
+  } else {
+    auto fn = inst->func(run_name);
+    if (!fn) return std::move(fn).error();
+    r = fn->call({});
+  }
   wasi::RunOutcome out;
   if (auto code = linker.wasi_exit_code()) {
     out.exit_code = *code;
