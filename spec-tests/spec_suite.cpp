@@ -28,10 +28,12 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shard/component.h"
 #include "shard/wast.h"
+#include "jit/jit.h"
 
 namespace {
 
@@ -244,5 +246,9 @@ int main(int argc, char** argv) {
   fmt::print("files: {}, regressions: {}, script errors: {}, message mismatches: {}\n", files.size(), regressions,
              broken, total.message_mismatches);
   fmt::print("{} passed, {} failed, {} skipped\n", total.passed, total.failed, total.skipped);
+  // Under the JIT (SHARD_TIER=jit, temporary until the tier selection of issue #11), say how
+  // many functions ran as machine code and how many fell back to the interpreter.
+  if (const char* t = std::getenv("SHARD_TIER"); t != nullptr && std::string_view(t) == "jit")
+    fmt::print("{}\n", shard::jit::stats_report());
   return (regressions == 0 && broken == 0) ? 0 : 1;
 }

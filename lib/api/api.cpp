@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "interp/interp.h"
+#include "api/tier.h"
 #include "runtime/runtime.h"
 #include "shard/shard.h"
 #include "shard/validate.h"
@@ -184,7 +184,7 @@ std::string_view Module::name() const { return ir_->names.module_name; }
 // ---- Store ----
 
 Store::Store(const Engine& engine) : engine_(engine) {
-  store_ = std::make_unique<rt::Store>(rt::store_config(engine.config()), &interp::tier());
+  store_ = std::make_unique<rt::Store>(rt::store_config(engine.config()), &api::selected_tier());
 }
 
 Store::~Store() = default;

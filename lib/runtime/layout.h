@@ -30,6 +30,13 @@ inline constexpr size_t kFuncEntry = 0;
 inline constexpr size_t kFuncInstance = 8;
 inline constexpr size_t kFuncTypeId = 16;
 inline constexpr size_t kSlotSize = 16;
+// ExecContext: what compiled code reads and writes on calls (the value stack's bounds, the
+// call depth, the caller a host function sees).
+inline constexpr size_t kCtxStackEnd = 16;
+inline constexpr size_t kCtxStackTop = 24;
+inline constexpr size_t kCtxDepth = 32;
+inline constexpr size_t kCtxMaxDepth = 36;
+inline constexpr size_t kCtxCaller = 48;
 
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
@@ -52,6 +59,11 @@ SHARD_CHECK_OFFSET(GlobalInst, value, kGlobalValue);
 SHARD_CHECK_OFFSET(FuncInst, entry, kFuncEntry);
 SHARD_CHECK_OFFSET(FuncInst, instance, kFuncInstance);
 SHARD_CHECK_OFFSET(FuncInst, type_id, kFuncTypeId);
+SHARD_CHECK_OFFSET(ExecContext, stack_end, kCtxStackEnd);
+SHARD_CHECK_OFFSET(ExecContext, stack_top, kCtxStackTop);
+SHARD_CHECK_OFFSET(ExecContext, depth, kCtxDepth);
+SHARD_CHECK_OFFSET(ExecContext, max_depth, kCtxMaxDepth);
+SHARD_CHECK_OFFSET(ExecContext, caller, kCtxCaller);
 #pragma GCC diagnostic pop
 #undef SHARD_CHECK_OFFSET
 static_assert(sizeof(Slot) == kSlotSize);

@@ -1,0 +1,418 @@
+// The JIT compiler's value stack, register allocation and structured control flow.
+// Instructions are in compiler_ops.cpp.
+#include "jit/compiler.h"
+
+#include "jit/thunks.h"
+
+namespace shard::jit {
+
+// ---- function ------------------------------------------------------------------------------
+
+void Compiler::begin_function(const FunctionInfo& fi) {
+  module_ = fi.module;
+  code_.reset();
+  masm_.reset();
+  code_.emplace();
+  code_->init(asmjit::Environment::host());
+  masm_.emplace(*code_);
+  nparams_ = static_cast<uint32_t>(fi.type->params.size());
+  nresults_ = static_cast<uint32_t>(fi.type->results.size());
+  nlocals_ = static_cast<uint32_t>(fi.locals.size());
+  max_h_ = nresults_;
+  st_.clear();
+  stubs_.clear();
+  unsupported_.clear();
+  for (auto& o : gp_owner_) o = kFree;
+  for (auto& o : fp_owner_) o = kFree;
+  body_ = masm_->new_label();
+  entry_ = masm_->new_label();
+  raise_ = masm_->new_label();
+  propagate_ = masm_->new_label();
+  exhausted_ = masm_->new_label();
+  masm_->bind(body_);
+}
+
+void Compiler::end_function() {
+  if (!unsupported_.empty()) return;
+  for (const Stub& s : stubs_) {
+    switch (s.kind) {
+      case Stub::Kind::Trap: masm_->trap_stub(s.label, s.trap, s.wasm_offset, s.extra, raise_); break;
+      case Stub::Kind::Propagate: masm_->propagate_stub(s.label, s.wasm_offset, propagate_); break;
+      case Stub::Kind::RaiseEax: masm_->raise_eax_stub(s.label, s.wasm_offset, raise_); break;
+    }
+  }
+  masm_->emit_exits(raise_, propagate_, exhausted_, reinterpret_cast<const void*>(&raise_trap),
+                    reinterpret_cast<const void*>(&propagate_trap), reinterpret_cast<const void*>(&stack_exhausted));
+  // The entry is placed last because only now is the frame size known (one walk, no
+  // pre-pass): it checks the limits, sets up the frame and jumps to the body.
+  masm_->bind(entry_);
+  uint32_t frame_bytes = (nlocals_ + max_h_ + 1) * 16;
+  masm_->prologue(nparams_, nlocals_, frame_bytes, exhausted_);
+  masm_->jump(body_);
+}
+
+size_t Compiler::code_size() const { return code_ ? code_->codeSize() : 0; }
+
+bool Compiler::place(uint64_t base, Assembled& out) {
+  asmjit::CodeHolder& c = *code_;
+  if (c.flatten() != asmjit::kErrorOk || c.resolveUnresolvedLinks() != asmjit::kErrorOk ||
+      c.relocateToBase(base) != asmjit::kErrorOk)
+    return false;
+  out.bytes.resize(c.codeSize());
+  if (c.copyFlattenedData(out.bytes.data(), out.bytes.size()) != asmjit::kErrorOk) return false;
+  out.entry_offset = static_cast<uint32_t>(masm_->label_offset(entry_));
+  out.traps.clear();
+  for (const Stub& s : stubs_) {
+    if (s.kind != Stub::Kind::Trap) continue;
+    out.traps.push_back(TrapSite{static_cast<uint32_t>(masm_->label_offset(s.label)), s.trap, s.wasm_offset});
+  }
+  return true;
+}
+
+// ---- registers and the value stack -----------------------------------------------------
+
+JReg Compiler::alloc(RegClass c) {
+  auto pool = c == RegClass::Gp ? std::span<const uint8_t>(Masm::kGpPool) : std::span<const uint8_t>(Masm::kFpPool);
+  for (uint8_t id : pool) {
+    JReg r{c, id};
+    if (owner(r) == kFree) {
+      owner(r) = kHeld;
+      return r;
+    }
+  }
+  // None free: spill the deepest value held in this class (the least likely to be used soon).
+  for (uint32_t h = 0; h < st_.size(); ++h) {
+    if (st_[h].loc == Loc::Reg && st_[h].reg.cls == c) {
+      JReg r = st_[h].reg;
+      spill(h);
+      owner(r) = kHeld;
+      return r;
+    }
+  }
+  return JReg{c, pool[0]};  // unreachable: an instruction holds at most three registers
+}
+
+void Compiler::push(const Val& v) {
+  st_.push_back(v);
+  note_height(static_cast<uint32_t>(st_.size()));
+}
+
+void Compiler::push_reg(ValType t, JReg r) {
+  Val v;
+  v.loc = Loc::Reg;
+  v.type = t;
+  v.reg = r;
+  owner(r) = static_cast<int16_t>(st_.size());
+  push(v);
+}
+
+void Compiler::push_mem(ValType t) {
+  Val v;
+  v.loc = Loc::Mem;
+  v.type = t;
+  push(v);
+}
+
+Compiler::Val Compiler::pop() {
+  Val v = st_.back();
+  st_.pop_back();
+  v.h = static_cast<uint32_t>(st_.size());
+  if (v.loc == Loc::Reg) owner(v.reg) = kHeld;
+  return v;
+}
+
+void Compiler::drop_to(uint32_t h) {
+  while (st_.size() > h) {
+    if (st_.back().loc == Loc::Reg) release(st_.back().reg);
+    st_.pop_back();
+  }
+}
+
+JReg Compiler::into_reg(Val& v) {
+  if (v.loc == Loc::Reg) return v.reg;
+  JReg r = alloc(reg_class(v.type));
+  switch (v.loc) {
+    case Loc::Const: masm_->load_imm(r, v.type, v.imm); break;
+    case Loc::Local: masm_->load_frame(r, v.type, local_off(v.local)); break;
+    case Loc::Mem: masm_->load_frame(r, v.type, home(v.h)); break;
+    case Loc::Flags: masm_->set_cond(r, v.cond); break;
+    case Loc::Reg: break;
+  }
+  v.loc = Loc::Reg;
+  v.reg = r;
+  return r;
+}
+
+void Compiler::store_val(const Val& v, int32_t off) {
+  switch (v.loc) {
+    case Loc::Const: masm_->store_frame_imm(off, v.type, v.imm); break;
+    case Loc::Local: masm_->copy_frame(off, local_off(v.local), v.type); break;
+    case Loc::Reg: masm_->store_frame(off, v.type, v.reg); break;
+    case Loc::Mem: break;  // callers pass the value's own home or copy it themselves
+    case Loc::Flags: break;  // materialized before any store (materialize_flags)
+  }
+}
+
+void Compiler::spill(uint32_t h) {
+  Val& v = st_[h];
+  if (v.loc == Loc::Mem) return;
+  if (v.loc == Loc::Flags) {
+    JReg r = alloc(RegClass::Gp);
+    masm_->set_cond(r, v.cond);
+    v.loc = Loc::Reg;
+    v.reg = r;
+  }
+  store_val(v, home(h));
+  if (v.loc == Loc::Reg) release(v.reg);
+  v.loc = Loc::Mem;
+}
+
+void Compiler::spill_all() {
+  for (uint32_t h = 0; h < st_.size(); ++h) spill(h);
+}
+
+void Compiler::materialize_flags() {
+  if (st_.empty() || st_.back().loc != Loc::Flags) return;
+  Val& v = st_.back();
+  JReg r = alloc(RegClass::Gp);
+  masm_->set_cond(r, v.cond);
+  v.loc = Loc::Reg;
+  v.reg = r;
+  owner(r) = static_cast<int16_t>(st_.size() - 1);
+}
+
+void Compiler::spill_local_refs(uint32_t local) {
+  for (uint32_t h = 0; h < st_.size(); ++h)
+    if (st_[h].loc == Loc::Local && st_[h].local == local) spill(h);
+}
+
+void Compiler::evict(std::initializer_list<uint8_t> gp_ids) {
+  for (uint8_t id : gp_ids) {
+    int16_t o = gp_owner_[id];
+    if (o >= 0) spill(static_cast<uint32_t>(o));
+  }
+}
+
+// ---- trap stubs ----------------------------------------------------------------------------
+
+JLabel Compiler::trap_label(TrapKind kind, int extra) {
+  Stub s;
+  s.label = masm_->new_label();
+  s.kind = Stub::Kind::Trap;
+  s.trap = kind;
+  s.wasm_offset = cur_offset_;
+  s.extra = extra;
+  stubs_.push_back(s);
+  return s.label;
+}
+
+JLabel Compiler::propagate_label() {
+  Stub s;
+  s.label = masm_->new_label();
+  s.kind = Stub::Kind::Propagate;
+  s.wasm_offset = cur_offset_;
+  stubs_.push_back(s);
+  return s.label;
+}
+
+JLabel Compiler::raise_eax_label() {
+  Stub s;
+  s.label = masm_->new_label();
+  s.kind = Stub::Kind::RaiseEax;
+  s.wasm_offset = cur_offset_;
+  stubs_.push_back(s);
+  return s.label;
+}
+
+// ---- branches ------------------------------------------------------------------------------
+
+bool Compiler::branch_is_simple(const Frame& target, uint32_t h) const {
+  if (target.kind == FrameKind::Function) return false;
+  auto n = static_cast<uint32_t>(target.label_types().size());
+  if (n == 0) return true;
+  if (target.height != h - n) return false;
+  for (uint32_t k = h - n; k < h; ++k)
+    if (st_[k].loc != Loc::Mem) return false;
+  return true;
+}
+
+// The label's values go to the target's home slots, in ascending order: a destination is at
+// or below its source, so no copy overwrites a value still to be read.
+void Compiler::branch_copies(const Frame& target, uint32_t h) {
+  auto n = static_cast<uint32_t>(target.label_types().size());
+  for (uint32_t k = 0; k < n; ++k) {
+    const Val& v = st_[h - n + k];
+    int32_t dst = home(target.height + k);
+    if (v.loc == Loc::Mem) masm_->copy_frame(dst, home(h - n + k), v.type);
+    else store_val(v, dst);
+  }
+}
+
+void Compiler::branch_to(Frame& target, uint32_t h) {
+  if (target.kind == FrameKind::Function) {
+    emit_return(h);
+    return;
+  }
+  branch_copies(target, h);
+  masm_->jump(label_of(target));
+}
+
+void Compiler::emit_return(uint32_t h) {
+  materialize_flags();
+  uint32_t n = nresults_;
+  // A result read from a local that an earlier result's store overwrites goes via its home.
+  for (uint32_t k = 0; k < n; ++k) {
+    const Val& v = st_[h - n + k];
+    if (v.loc == Loc::Local && v.local < n) spill(h - n + k);
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    const Val& v = st_[h - n + k];
+    int32_t dst = static_cast<int32_t>(k * 16);
+    if (v.loc == Loc::Mem) masm_->copy_frame(dst, home(h - n + k), v.type);
+    else store_val(v, dst);
+  }
+  masm_->epilogue();
+}
+
+void Compiler::cond_jump(Val c, bool negate_it, JLabel l) {
+  if (c.loc == Loc::Flags) {
+    masm_->jump_if(negate_it ? negate(c.cond) : c.cond, l);
+    return;
+  }
+  if (c.loc == Loc::Const) {
+    if ((static_cast<uint32_t>(c.imm) != 0) != negate_it) masm_->jump(l);
+    return;
+  }
+  JReg r = into_reg(c);
+  masm_->test_zero(r, ValType::I32);
+  masm_->jump_if(negate_it ? JCond::Zero : JCond::NonZero, l);
+  release(r);
+}
+
+// ---- structured control ----------------------------------------------------------------------
+
+void Compiler::on_block(const Instr& ins, Frame& f) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!f.reachable_on_entry || !unsupported_.empty()) return;
+  spill_all();
+  f.data.end = masm_->new_label();
+}
+
+void Compiler::on_loop(const Instr& ins, Frame& f) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!f.reachable_on_entry || !unsupported_.empty()) return;
+  spill_all();
+  f.data.end = masm_->new_label();
+  masm_->bind(f.data.end);
+  // HOOK(fuel, epochs — issue #11): the loop back-edge check goes here (a compare against
+  // the budget and a jump to an out-of-line stub).
+}
+
+void Compiler::on_if(const Instr& ins, Frame& f) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!f.reachable_on_entry || !unsupported_.empty()) return;
+  Val c = pop();
+  spill_all();
+  f.data.end = masm_->new_label();
+  f.data.else_label = masm_->new_label();
+  f.data.has_else = true;
+  cond_jump(c, /*negate=*/true, f.data.else_label);
+}
+
+void Compiler::on_else(const Instr& ins, Frame& f) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  if (f.reachable_on_entry) {
+    if (!f.unreachable) {
+      spill_all();
+      masm_->jump(f.data.end);
+    }
+    masm_->bind(f.data.else_label);
+    f.data.has_else = false;
+  }
+  drop_to(f.height);
+  for (ValType t : f.sig.params) push_mem(t);
+}
+
+void Compiler::on_try_table(const Instr& ins, std::vector<Frame>&) { unsupported(ins); }
+
+void Compiler::on_end(const Instr& ins, Frame& f) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  if (f.kind == FrameKind::Function) {
+    if (!f.unreachable) emit_return(ins.height);
+    return;
+  }
+  if (f.reachable_on_entry) {
+    if (!f.unreachable) spill_all();
+    if (f.data.has_else) masm_->bind(f.data.else_label);
+    if (f.kind != FrameKind::Loop) masm_->bind(f.data.end);
+  }
+  drop_to(f.height);
+  for (ValType t : f.sig.results) push_mem(t);
+}
+
+void Compiler::on_br(const Instr& ins, Frame& target) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  materialize_flags();
+  branch_to(target, ins.height);
+}
+
+void Compiler::on_br_if(const Instr& ins, Frame& target) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  uint32_t h = ins.height - 1;  // without the condition
+  Val c = pop();
+  if (branch_is_simple(target, h)) {
+    cond_jump(c, false, label_of(target));
+  } else {
+    JLabel skip = masm_->new_label();
+    cond_jump(c, true, skip);
+    branch_to(target, h);
+    masm_->bind(skip);
+  }
+}
+
+void Compiler::on_br_table(const Instr& ins, std::vector<Frame>& frames) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  materialize_flags();
+  uint32_t h = ins.height - 1;
+  Val idx = pop();
+  JReg r = into_reg(idx);
+  auto n = static_cast<uint32_t>(ins.targets.size());
+  std::vector<JLabel> entries(n);
+  std::vector<std::pair<uint32_t, JLabel>> stubs;  // depth -> stub doing the copies
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t depth = ins.targets[i];
+    Frame& t = frames[frames.size() - 1 - depth];
+    if (branch_is_simple(t, h)) {
+      entries[i] = label_of(t);
+      continue;
+    }
+    JLabel l{};
+    bool found = false;
+    for (auto& [d, sl] : stubs)
+      if (d == depth) l = sl, found = true;
+    if (!found) {
+      l = masm_->new_label();
+      stubs.emplace_back(depth, l);
+    }
+    entries[i] = l;
+  }
+  masm_->jump_table(r, entries);
+  release(r);
+  for (auto& [depth, l] : stubs) {
+    masm_->bind(l);
+    branch_to(frames[frames.size() - 1 - depth], h);
+  }
+}
+
+void Compiler::on_return(const Instr& ins) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  if (!unsupported_.empty()) return;
+  emit_return(ins.height);
+}
+
+}  // namespace shard::jit
