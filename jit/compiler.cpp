@@ -21,6 +21,7 @@ void Compiler::begin_function(const FunctionInfo& fi) {
   max_h_ = nresults_;
   st_.clear();
   stubs_.clear();
+  data_.clear();
   unsupported_.clear();
   for (auto& o : gp_owner_) o = kFree;
   for (auto& o : fp_owner_) o = kFree;
@@ -41,6 +42,7 @@ void Compiler::end_function() {
       case Stub::Kind::RaiseEax: masm_->raise_eax_stub(s.label, s.wasm_offset, raise_); break;
     }
   }
+  for (auto& [label, bytes] : data_) masm_->embed_at(label, bytes.data(), bytes.size());
   masm_->emit_exits(raise_, propagate_, exhausted_, reinterpret_cast<const void*>(&raise_trap),
                     reinterpret_cast<const void*>(&propagate_trap), reinterpret_cast<const void*>(&stack_exhausted));
   // The entry is placed last because only now is the frame size known (one walk, no

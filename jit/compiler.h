@@ -15,6 +15,7 @@
 
 #include <asmjit/core.h>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,7 +136,9 @@ class Compiler : public VisitorBase {
   bool fp_binary(const Instr& ins);
   void thunk(const Instr& ins, const OpInfo& oi);
   bool memory_access(const Instr& ins, const OpInfo& oi);
-  void helper(const Instr& ins, uint32_t nargs, uint32_t nresults, ValType rtype, uint32_t a, uint32_t b);
+  void helper(const Instr& ins, uint32_t nargs, uint32_t nresults, ValType rtype, uint32_t a, uint32_t b,
+              uint32_t c = 0, const void* fn = nullptr);
+  void shuffle(const Instr& ins);
   void call(const Instr& ins);
   void select(const Instr& ins);
   void local_set(const Instr& ins);
@@ -155,6 +158,8 @@ class Compiler : public VisitorBase {
   int16_t gp_owner_[Masm::kGpRegs] = {};
   int16_t fp_owner_[Masm::kFpRegs] = {};
   std::vector<Stub> stubs_;
+  /// Data placed after the code at end_function (i8x16.shuffle lane indices).
+  std::vector<std::pair<JLabel, std::array<uint8_t, 16>>> data_;
   uint32_t nlocals_ = 0, nparams_ = 0, nresults_ = 0, max_h_ = 0;
   uint32_t cur_offset_ = 0;
   JLabel body_{}, entry_{}, raise_{}, propagate_{}, exhausted_{};

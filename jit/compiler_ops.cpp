@@ -149,8 +149,9 @@ void Compiler::on_op(const Instr& ins) {
     case Select: case SelectT: select(ins); return;
     case Call: case CallIndirect: call(ins); return;
     case MemorySize:
-      if (ins.index != 0) break;
-      {
+      if (ins.index != 0) {
+        helper(ins, 0, 1, ValType::I32, ins.index, 0);
+      } else {
         JReg r = alloc(RegClass::Gp);
         masm_->memory_size(r);
         push_reg(ValType::I32, r);
@@ -170,7 +171,14 @@ void Compiler::on_op(const Instr& ins) {
     default: break;
   }
   if (oi.imm == Imm::MemArg || oi.imm == Imm::MemArgLane) {
-    if (!memory_access(ins, oi)) unsupported(ins);
+    if (memory_access(ins, oi)) return;
+    // Other memories and the SIMD forms: out of line, with the same bounds rule.
+    helper(ins, static_cast<uint32_t>(oi.param_count()), oi.result == OpType::None ? 0 : 1, val_type(oi.result),
+           ins.index, static_cast<uint32_t>(ins.offset_imm), ins.lane, reinterpret_cast<const void*>(memory_helper(ins.op)));
+    return;
+  }
+  if (ins.op == I8x16Shuffle) {
+    shuffle(ins);
     return;
   }
   if (!numeric(ins, oi)) unsupported(ins);
@@ -425,14 +433,26 @@ bool Compiler::memory_access(const Instr& ins, const OpInfo& oi) {
   return true;
 }
 
-void Compiler::helper(const Instr& ins, uint32_t nargs, uint32_t nresults, ValType rtype, uint32_t a, uint32_t b) {
+void Compiler::helper(const Instr& ins, uint32_t nargs, uint32_t nresults, ValType rtype, uint32_t a, uint32_t b,
+                      uint32_t c, const void* fn) {
   auto base = static_cast<uint32_t>(st_.size()) - nargs;
   spill_all();
   note_height(base + 1);
-  masm_->call_ctx_helper(reinterpret_cast<const void*>(ctx_helper(ins.op)), home(base), a, b);
+  if (fn == nullptr) fn = reinterpret_cast<const void*>(ctx_helper(ins.op));
+  masm_->call_ctx_helper(fn, home(base), a, b, c);
   masm_->test_eax_jump_nonzero(raise_eax_label());
   drop_to(base);
   if (nresults != 0) push_mem(rtype);
+}
+
+void Compiler::shuffle(const Instr& ins) {
+  auto base = static_cast<uint32_t>(st_.size()) - 2;
+  spill_all();
+  JLabel lanes = masm_->new_label();
+  data_.emplace_back(lanes, ins.bytes);
+  masm_->call_data_helper(reinterpret_cast<const void*>(&jit::shuffle), home(base), lanes);
+  drop_to(base);
+  push_mem(ValType::V128);
 }
 
 // ---- calls (exec/instructions.rst: call, call_indirect) --------------------------------

@@ -123,12 +123,18 @@ const std::array<SlotThunk, kOpCount> kThunks = [] {
 
 // ---- runtime helpers (exec/instructions.rst; the same checks as the interpreter's handlers) --
 
-TrapKind memory_grow(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t) {
+TrapKind memory_grow(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t, uint32_t) {
   wr<uint32_t>(s[0], inst->memories[mem]->grow(rd<uint32_t>(s[0])));
   return TrapKind::None;
 }
 
-TrapKind memory_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t) {
+TrapKind memory_size(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t, uint32_t) {
+  s[0] = Slot{};
+  s[0].i32 = static_cast<uint32_t>(inst->memories[mem]->pages());
+  return TrapKind::None;
+}
+
+TrapKind memory_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t, uint32_t) {
   rt::MemoryInst* m = inst->memories[mem];
   uint64_t d = rd<uint32_t>(s[0]), n = rd<uint32_t>(s[2]);
   if (!m->in_bounds(d, n)) return TrapKind::OutOfBoundsMemory;
@@ -136,7 +142,7 @@ TrapKind memory_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem
   return TrapKind::None;
 }
 
-TrapKind memory_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dmem, uint32_t smem) {
+TrapKind memory_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dmem, uint32_t smem, uint32_t) {
   rt::MemoryInst* dm = inst->memories[dmem];
   rt::MemoryInst* sm = inst->memories[smem];
   uint64_t d = rd<uint32_t>(s[0]), src = rd<uint32_t>(s[1]), n = rd<uint32_t>(s[2]);
@@ -145,7 +151,7 @@ TrapKind memory_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dme
   return TrapKind::None;
 }
 
-TrapKind memory_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t data, uint32_t mem) {
+TrapKind memory_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t data, uint32_t mem, uint32_t) {
   rt::MemoryInst* m = inst->memories[mem];
   const rt::DataInst* seg = inst->datas[data];
   uint64_t d = rd<uint32_t>(s[0]), src = rd<uint32_t>(s[1]), n = rd<uint32_t>(s[2]);
@@ -154,17 +160,17 @@ TrapKind memory_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dat
   return TrapKind::None;
 }
 
-TrapKind data_drop(rt::ExecContext*, rt::Instance* inst, Slot*, uint32_t data, uint32_t) {
+TrapKind data_drop(rt::ExecContext*, rt::Instance* inst, Slot*, uint32_t data, uint32_t, uint32_t) {
   inst->datas[data]->size = 0;
   return TrapKind::None;
 }
 
-TrapKind elem_drop(rt::ExecContext*, rt::Instance* inst, Slot*, uint32_t elem, uint32_t) {
+TrapKind elem_drop(rt::ExecContext*, rt::Instance* inst, Slot*, uint32_t elem, uint32_t, uint32_t) {
   inst->elems[elem]->refs.clear();
   return TrapKind::None;
 }
 
-TrapKind table_get(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t) {
+TrapKind table_get(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t, uint32_t) {
   rt::TableInst* t = inst->tables[table];
   uint32_t i = rd<uint32_t>(s[0]);
   if (i >= t->size) return TrapKind::OutOfBoundsTable;
@@ -173,7 +179,7 @@ TrapKind table_get(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table
   return TrapKind::None;
 }
 
-TrapKind table_set(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t) {
+TrapKind table_set(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t, uint32_t) {
   rt::TableInst* t = inst->tables[table];
   uint32_t i = rd<uint32_t>(s[0]);
   if (i >= t->size) return TrapKind::OutOfBoundsTable;
@@ -181,20 +187,20 @@ TrapKind table_set(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table
   return TrapKind::None;
 }
 
-TrapKind table_size(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t) {
+TrapKind table_size(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t, uint32_t) {
   s[0] = Slot{};
   s[0].i32 = static_cast<uint32_t>(inst->tables[table]->size);
   return TrapKind::None;
 }
 
-TrapKind table_grow(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t) {
+TrapKind table_grow(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t, uint32_t) {
   uint32_t r = inst->tables[table]->grow(rd<uint32_t>(s[1]), s[0].ref);
   s[0] = Slot{};
   s[0].i32 = r;
   return TrapKind::None;
 }
 
-TrapKind table_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t) {
+TrapKind table_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t table, uint32_t, uint32_t) {
   rt::TableInst* t = inst->tables[table];
   uint64_t i = rd<uint32_t>(s[0]), n = rd<uint32_t>(s[2]);
   if (!t->in_bounds(i, n)) return TrapKind::OutOfBoundsTable;
@@ -202,7 +208,7 @@ TrapKind table_fill(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t tabl
   return TrapKind::None;
 }
 
-TrapKind table_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dst, uint32_t src) {
+TrapKind table_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dst, uint32_t src, uint32_t) {
   rt::TableInst* dt = inst->tables[dst];
   rt::TableInst* st = inst->tables[src];
   uint64_t d = rd<uint32_t>(s[0]), si = rd<uint32_t>(s[1]), n = rd<uint32_t>(s[2]);
@@ -211,7 +217,7 @@ TrapKind table_copy(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t dst,
   return TrapKind::None;
 }
 
-TrapKind table_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t elem, uint32_t table) {
+TrapKind table_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t elem, uint32_t table, uint32_t) {
   const rt::ElemInst* seg = inst->elems[elem];
   rt::TableInst* t = inst->tables[table];
   uint64_t d = rd<uint32_t>(s[0]), si = rd<uint32_t>(s[1]), n = rd<uint32_t>(s[2]);
@@ -220,11 +226,127 @@ TrapKind table_init(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t elem
   return TrapKind::None;
 }
 
-TrapKind ref_func(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t func, uint32_t) {
+TrapKind ref_func(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t func, uint32_t, uint32_t) {
   s[0] = Slot{};
   s[0].ref = inst->funcs[func];
   return TrapKind::None;
 }
+
+// ---- loads and stores out of line (exec/instructions.rst: Memory Instructions) -------------
+
+template <class T>
+T load_as(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+/// What each access does with its bytes at p; the value in/out is s[0] (loads) or s[1]
+/// (stores; lane loads take the vector in s[1]).
+template <Op op>
+void access(Slot* s, uint8_t* p, uint8_t lane) {
+  using enum Op;
+  auto put = [&](auto v) {
+    s[0] = Slot{};
+    std::memcpy(&s[0], &v, sizeof(v));
+  };
+  auto store = [&](auto v) { std::memcpy(p, &v, sizeof(v)); };
+  if constexpr (op == I32Load) put(load_as<uint32_t>(p));
+  else if constexpr (op == I64Load) put(load_as<uint64_t>(p));
+  else if constexpr (op == F32Load) put(load_as<float>(p));
+  else if constexpr (op == F64Load) put(load_as<double>(p));
+  else if constexpr (op == V128Load) put(load_as<V128>(p));
+  else if constexpr (op == I32Load8S) put(static_cast<uint32_t>(static_cast<int32_t>(load_as<int8_t>(p))));
+  else if constexpr (op == I32Load8U) put(static_cast<uint32_t>(load_as<uint8_t>(p)));
+  else if constexpr (op == I32Load16S) put(static_cast<uint32_t>(static_cast<int32_t>(load_as<int16_t>(p))));
+  else if constexpr (op == I32Load16U) put(static_cast<uint32_t>(load_as<uint16_t>(p)));
+  else if constexpr (op == I64Load8S) put(static_cast<uint64_t>(static_cast<int64_t>(load_as<int8_t>(p))));
+  else if constexpr (op == I64Load8U) put(static_cast<uint64_t>(load_as<uint8_t>(p)));
+  else if constexpr (op == I64Load16S) put(static_cast<uint64_t>(static_cast<int64_t>(load_as<int16_t>(p))));
+  else if constexpr (op == I64Load16U) put(static_cast<uint64_t>(load_as<uint16_t>(p)));
+  else if constexpr (op == I64Load32S) put(static_cast<uint64_t>(static_cast<int64_t>(load_as<int32_t>(p))));
+  else if constexpr (op == I64Load32U) put(static_cast<uint64_t>(load_as<uint32_t>(p)));
+  else if constexpr (op == I32Store) store(rd<uint32_t>(s[1]));
+  else if constexpr (op == I64Store) store(rd<uint64_t>(s[1]));
+  else if constexpr (op == F32Store) store(rd<float>(s[1]));
+  else if constexpr (op == F64Store) store(rd<double>(s[1]));
+  else if constexpr (op == V128Store) store(rd<V128>(s[1]));
+  else if constexpr (op == I32Store8 || op == I64Store8) store(static_cast<uint8_t>(rd<uint64_t>(s[1])));
+  else if constexpr (op == I32Store16 || op == I64Store16) store(static_cast<uint16_t>(rd<uint64_t>(s[1])));
+  else if constexpr (op == I64Store32) store(rd<uint32_t>(s[1]));
+  else if constexpr (op == V128Load8x8S) put(sem::extend_load_8x8_s(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load8x8U) put(sem::extend_load_8x8_u(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load16x4S) put(sem::extend_load_16x4_s(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load16x4U) put(sem::extend_load_16x4_u(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load32x2S) put(sem::extend_load_32x2_s(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load32x2U) put(sem::extend_load_32x2_u(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load8Splat) put(sem::load_splat_8(load_as<uint8_t>(p)));
+  else if constexpr (op == V128Load16Splat) put(sem::load_splat_16(load_as<uint16_t>(p)));
+  else if constexpr (op == V128Load32Splat) put(sem::load_splat_32(load_as<uint32_t>(p)));
+  else if constexpr (op == V128Load64Splat) put(sem::load_splat_64(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load32Zero) put(sem::load_zero_32(load_as<uint32_t>(p)));
+  else if constexpr (op == V128Load64Zero) put(sem::load_zero_64(load_as<uint64_t>(p)));
+  else if constexpr (op == V128Load8Lane) put(sem::load_lane_8(rd<V128>(s[1]), load_as<uint8_t>(p), lane));
+  else if constexpr (op == V128Load16Lane) put(sem::load_lane_16(rd<V128>(s[1]), load_as<uint16_t>(p), lane));
+  else if constexpr (op == V128Load32Lane) put(sem::load_lane_32(rd<V128>(s[1]), load_as<uint32_t>(p), lane));
+  else if constexpr (op == V128Load64Lane) put(sem::load_lane_64(rd<V128>(s[1]), load_as<uint64_t>(p), lane));
+  else if constexpr (op == V128Store8Lane) store(sem::store_lane_8(rd<V128>(s[1]), lane));
+  else if constexpr (op == V128Store16Lane) store(sem::store_lane_16(rd<V128>(s[1]), lane));
+  else if constexpr (op == V128Store32Lane) store(sem::store_lane_32(rd<V128>(s[1]), lane));
+  else if constexpr (op == V128Store64Lane) store(sem::store_lane_64(rd<V128>(s[1]), lane));
+  else static_assert(op == I32Load, "memory instruction without an access rule");
+}
+
+template <Op op>
+TrapKind memory_access(rt::ExecContext*, rt::Instance* inst, Slot* s, uint32_t mem, uint32_t offset, uint32_t lane) {
+  // The width is the natural alignment (opcodes.def aux): the bytes the access touches.
+  constexpr uint64_t kWidth = uint64_t{1} << kOpInfo[static_cast<size_t>(op)].aux;
+  rt::MemoryInst* m = inst->memories[mem];
+  uint64_t ea = uint64_t{rd<uint32_t>(s[0])} + offset;
+  if (!m->in_bounds(ea, kWidth)) return TrapKind::OutOfBoundsMemory;
+  access<op>(s, m->base + ea, static_cast<uint8_t>(lane));
+  return TrapKind::None;
+}
+
+#define SHARD_MEMHELPER_MemArg(id) t[static_cast<size_t>(Op::id)] = &memory_access<Op::id>;
+#define SHARD_MEMHELPER_MemArgLane(id) SHARD_MEMHELPER_MemArg(id)
+#define SHARD_MEMHELPER_OTHER(id)
+const std::array<CtxHelper, kOpCount> kMemoryHelpers = [] {
+  std::array<CtxHelper, kOpCount> t{};
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_MEMHELPER_IF_##imm(id)
+#define SHARD_MEMHELPER_IF_MemArg(id) SHARD_MEMHELPER_MemArg(id)
+#define SHARD_MEMHELPER_IF_MemArgLane(id) SHARD_MEMHELPER_MemArg(id)
+#define SHARD_MEMHELPER_IF_None(id)
+#define SHARD_MEMHELPER_IF_Block(id)
+#define SHARD_MEMHELPER_IF_Label(id)
+#define SHARD_MEMHELPER_IF_BrTable(id)
+#define SHARD_MEMHELPER_IF_Func(id)
+#define SHARD_MEMHELPER_IF_CallIndirect(id)
+#define SHARD_MEMHELPER_IF_Local(id)
+#define SHARD_MEMHELPER_IF_Global(id)
+#define SHARD_MEMHELPER_IF_Table(id)
+#define SHARD_MEMHELPER_IF_Elem(id)
+#define SHARD_MEMHELPER_IF_Data(id)
+#define SHARD_MEMHELPER_IF_TableInit(id)
+#define SHARD_MEMHELPER_IF_TableCopy(id)
+#define SHARD_MEMHELPER_IF_Memory(id)
+#define SHARD_MEMHELPER_IF_MemoryInit(id)
+#define SHARD_MEMHELPER_IF_MemoryCopy(id)
+#define SHARD_MEMHELPER_IF_RefType(id)
+#define SHARD_MEMHELPER_IF_SelectT(id)
+#define SHARD_MEMHELPER_IF_I32(id)
+#define SHARD_MEMHELPER_IF_I64(id)
+#define SHARD_MEMHELPER_IF_F32(id)
+#define SHARD_MEMHELPER_IF_F64(id)
+#define SHARD_MEMHELPER_IF_V128(id)
+#define SHARD_MEMHELPER_IF_Shuffle(id)
+#define SHARD_MEMHELPER_IF_Lane(id)
+#define SHARD_MEMHELPER_IF_Tag(id)
+#define SHARD_MEMHELPER_IF_TryTable(id)
+#include "opcodes.def"
+#undef WASM_OP
+  return t;
+}();
 
 void add_frame(rt::Trap& trap, const rt::FuncInst* f, uint32_t wasm_offset) {
   if (trap.backtrace.size() >= 512) return;  // as the interpreter: enough to diagnose
@@ -240,9 +362,14 @@ void add_frame(rt::Trap& trap, const rt::FuncInst* f, uint32_t wasm_offset) {
 
 SlotThunk slot_thunk(Op op) { return kThunks[static_cast<size_t>(op)]; }
 
+CtxHelper memory_helper(Op op) { return kMemoryHelpers[static_cast<size_t>(op)]; }
+
+void shuffle(Slot* s, const uint8_t* lanes) { wr<V128>(s[0], sem::I8x16Shuffle(rd<V128>(s[0]), rd<V128>(s[1]), lanes)); }
+
 CtxHelper ctx_helper(Op op) {
   using enum Op;
   switch (op) {
+    case MemorySize: return &memory_size;
     case MemoryGrow: return &memory_grow;
     case MemoryFill: return &memory_fill;
     case MemoryCopy: return &memory_copy;

@@ -20,9 +20,17 @@ SlotThunk slot_thunk(Op op);
 
 /// A runtime operation on the VM context: operands in s[...], results in s[0]; `a`/`b` are
 /// the instruction's indices. Returns a trap kind.
-using CtxHelper = TrapKind (*)(rt::ExecContext* ctx, rt::Instance* inst, rt::Slot* s, uint32_t a, uint32_t b);
+using CtxHelper = TrapKind (*)(rt::ExecContext* ctx, rt::Instance* inst, rt::Slot* s, uint32_t a, uint32_t b,
+                               uint32_t c);
 /// The helper of a memory/table/reference instruction handled out of line, or null.
 CtxHelper ctx_helper(Op op);
+
+/// The out-of-line form of a load or store (any memory; the SIMD forms), as a CtxHelper:
+/// a = memory index, b = offset, c = lane; address (and value) in s[0] (and s[1]).
+CtxHelper memory_helper(Op op);
+
+/// i8x16.shuffle on s[0], s[1] with the 16 lane indices at `lanes`.
+void shuffle(rt::Slot* s, const uint8_t* lanes);
 
 // Trap exits (masm.h: emit_exits).
 /// Starts a trap of `kind` at `wasm_offset` in `f` (the first backtrace frame). `extra` is the

@@ -662,12 +662,19 @@ void Masm::call_slot_helper(const void* fn, int32_t off, uint32_t imm) {
   call_abs(a_, fn);
 }
 
-void Masm::call_ctx_helper(const void* fn, int32_t off, uint32_t a, uint32_t b) {
+void Masm::call_ctx_helper(const void* fn, int32_t off, uint32_t a, uint32_t b, uint32_t c) {
   a_.mov(x86::rdi, kCtx);
   a_.mov(x86::rsi, kInst);
   a_.lea(x86::rdx, frame(off));
   a_.mov(x86::ecx, a);
   a_.mov(x86::r8d, b);
+  a_.mov(x86::r9d, c);
+  call_abs(a_, fn);
+}
+
+void Masm::call_data_helper(const void* fn, int32_t off, JLabel data) {
+  a_.lea(x86::rdi, frame(off));
+  a_.lea(x86::rsi, x86::ptr(lab(data)));
   call_abs(a_, fn);
 }
 
@@ -681,15 +688,11 @@ void Masm::take_result(JReg dst, ValType t) {
   (void)t;
 }
 
-JLabel Masm::embed(const void* data, size_t size) {
-  JLabel l = new_label();
+void Masm::embed_at(JLabel l, const void* data, size_t size) {
   a_.align(asmjit::AlignMode::kData, 16);
   a_.bind(lab(l));
   a_.embed(data, size);
-  return l;
 }
-
-void Masm::lea_label(JLabel l) { a_.lea(kScratch, x86::ptr(lab(l))); }
 
 void Masm::ud2() { a_.ud2(); }
 

@@ -126,15 +126,15 @@ class Masm {
                      JLabel mismatch);
   /// A C helper `TrapKind fn(Slot* s, uint32_t imm)` on the home slots at `off`.
   void call_slot_helper(const void* fn, int32_t off, uint32_t imm);
-  /// A C helper `uint64_t fn(ExecContext*, Instance*, Slot*, uint32_t, uint32_t)` (runtime helpers).
-  void call_ctx_helper(const void* fn, int32_t off, uint32_t a, uint32_t b);
+  /// A C helper `TrapKind fn(ExecContext*, Instance*, Slot*, uint32_t, uint32_t, uint32_t)`.
+  void call_ctx_helper(const void* fn, int32_t off, uint32_t a, uint32_t b, uint32_t c);
+  /// A C helper `void fn(Slot*, const void* data)` with data embedded in the code.
+  void call_data_helper(const void* fn, int32_t off, JLabel data);
   void test_eax_jump_nonzero(JLabel l);
   /// dst (GP) = eax/rax after a helper call.
   void take_result(JReg dst, ValType t);
-  /// Materialises bytes embedded in the code (shuffle masks) and returns a label to them.
-  JLabel embed(const void* data, size_t size);
-  /// r11 = address of embedded data (for helpers taking a pointer).
-  void lea_label(JLabel l);
+  /// Places bytes in the code (16-byte aligned) at label `l` (shuffle lane indices).
+  void embed_at(JLabel l, const void* data, size_t size);
 
   void ud2();
 
