@@ -2,6 +2,8 @@
 // Instructions are in compiler_ops.cpp.
 #include "jit/compiler.h"
 
+#include <cstring>
+
 #include "jit/thunks.h"
 
 namespace shard::jit {
@@ -18,10 +20,14 @@ void Compiler::begin_function(const FunctionInfo& fi) {
   nparams_ = static_cast<uint32_t>(fi.type->params.size());
   nresults_ = static_cast<uint32_t>(fi.type->results.size());
   nlocals_ = static_cast<uint32_t>(fi.locals.size());
+  fn_results_.assign(fi.type->results.begin(), fi.type->results.end());
   max_h_ = nresults_;
   st_.clear();
   stubs_.clear();
   data_.clear();
+  tries_.clear();
+  dispatches_.clear();
+  return_homes_.reset();
   unsupported_.clear();
   for (auto& o : gp_owner_) o = kFree;
   for (auto& o : fp_owner_) o = kFree;
@@ -35,6 +41,43 @@ void Compiler::begin_function(const FunctionInfo& fi) {
 
 void Compiler::end_function() {
   if (!unsupported_.empty()) return;
+  // Exception dispatch: the clauses' table goes into the code's data; the helper's answer
+  // indexes a jump table whose last entry is "not caught here".
+  for (const Dispatch& d : dispatches_) {
+    masm_->bind(d.label);
+    auto n = static_cast<uint32_t>(d.clauses.size());
+    std::vector<uint8_t> table(n * sizeof(CatchEntry));
+    std::vector<JLabel> targets;
+    for (uint32_t i = 0; i < n; ++i) {
+      std::memcpy(table.data() + i * sizeof(CatchEntry), &d.clauses[i].entry, sizeof(CatchEntry));
+      targets.push_back(d.clauses[i].target);
+    }
+    JLabel data = masm_->new_label();
+    data_.emplace_back(data, std::move(table));
+    masm_->call_catch_dispatch(reinterpret_cast<const void*>(&catch_dispatch), data, n);
+    cur_offset_ = d.wasm_offset;
+    JLabel uncaught = d.from_call ? propagate_label() : trap_label(TrapKind::Exception);
+    targets.push_back(uncaught);
+    if (d.from_call) {
+      // propagate expects the callee's kind in eax.
+      JLabel set = masm_->new_label();
+      targets.back() = set;
+      masm_->jump_table(Masm::kResultReg, targets);
+      masm_->bind(set);
+      masm_->mov_eax(static_cast<uint32_t>(TrapKind::Exception));
+      masm_->jump(uncaught);
+    } else {
+      masm_->jump_table(Masm::kResultReg, targets);
+    }
+  }
+  if (return_homes_) {
+    // A catch clause whose label is the function's: the values are at the function frame's
+    // home slots (height 0); return them.
+    masm_->bind(*return_homes_);
+    for (uint32_t k = 0; k < nresults_; ++k)
+      masm_->copy_frame(static_cast<int32_t>(k * 16), home(k), fn_results_[k]);
+    masm_->epilogue();
+  }
   for (const Stub& s : stubs_) {
     switch (s.kind) {
       case Stub::Kind::Trap: masm_->trap_stub(s.label, s.trap, s.wasm_offset, s.extra, raise_); break;
@@ -336,7 +379,45 @@ void Compiler::on_else(const Instr& ins, Frame& f) {
   for (ValType t : f.sig.params) push_mem(t);
 }
 
-void Compiler::on_try_table(const Instr& ins, std::vector<Frame>&) { unsupported(ins); }
+// exec/instructions.rst: try_table — a block whose catch clauses take exceptions thrown
+// (by throw/throw_ref, or out of a call) anywhere in its body, innermost try_table first.
+// Every such site spills all values first, so at a catch all live values are in their
+// home slots, as at any label; the clause's values go to its target's home slots.
+void Compiler::on_try_table(const Instr& ins, std::vector<Frame>& frames) {
+  cur_offset_ = static_cast<uint32_t>(ins.offset);
+  Frame& f = frames.back();
+  if (!f.reachable_on_entry || !unsupported_.empty()) return;
+  spill_all();
+  f.data.end = masm_->new_label();
+  std::vector<Clause> clauses;
+  for (const CatchClause& c : ins.catches) {
+    Frame& target = frames[frames.size() - 2 - c.label];
+    Clause cl;
+    cl.entry.kind = static_cast<uint32_t>(c.kind);
+    cl.entry.tag = c.tag;
+    cl.entry.dst = home(target.height);
+    cl.target = target.kind == FrameKind::Function ? return_from_homes() : label_of(target);
+    note_height(target.height + static_cast<uint32_t>(target.label_types().size()));
+    clauses.push_back(cl);
+  }
+  tries_.push_back(std::move(clauses));
+}
+
+std::optional<JLabel> Compiler::dispatch_label(bool from_call) {
+  if (tries_.empty()) return std::nullopt;
+  Dispatch d;
+  d.label = masm_->new_label();
+  for (size_t i = tries_.size(); i-- > 0;) d.clauses.insert(d.clauses.end(), tries_[i].begin(), tries_[i].end());
+  d.from_call = from_call;
+  d.wasm_offset = cur_offset_;
+  dispatches_.push_back(std::move(d));
+  return dispatches_.back().label;
+}
+
+JLabel Compiler::return_from_homes() {
+  if (!return_homes_) return_homes_ = masm_->new_label();
+  return *return_homes_;
+}
 
 void Compiler::on_end(const Instr& ins, Frame& f) {
   cur_offset_ = static_cast<uint32_t>(ins.offset);
@@ -346,6 +427,7 @@ void Compiler::on_end(const Instr& ins, Frame& f) {
     return;
   }
   if (f.reachable_on_entry) {
+    if (f.kind == FrameKind::TryTable) tries_.pop_back();
     if (!f.unreachable) spill_all();
     if (f.data.has_else) masm_->bind(f.data.else_label);
     if (f.kind != FrameKind::Loop) masm_->bind(f.data.end);

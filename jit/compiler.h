@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "jit/masm_types.h"
+#include "jit/thunks.h"
 #include "jit/x64/masm.h"
 #include "valid/visitor.h"
 
@@ -52,6 +53,7 @@ class Compiler : public VisitorBase {
     bool has_else = false;
   };
   using Frame = ControlFrame<Control>;
+  /// One catch clause as the runtime's dispatch helper reads it (thunks.h: catch_dispatch).
 
   void begin_function(const FunctionInfo& fi);
   void end_function();
@@ -159,7 +161,32 @@ class Compiler : public VisitorBase {
   int16_t fp_owner_[Masm::kFpRegs] = {};
   std::vector<Stub> stubs_;
   /// Data placed after the code at end_function (i8x16.shuffle lane indices).
-  std::vector<std::pair<JLabel, std::array<uint8_t, 16>>> data_;
+  std::vector<std::pair<JLabel, std::vector<uint8_t>>> data_;
+
+  // ---- exception handling (compiler.cpp) ----
+  /// A try_table's catch clauses, resolved: where each clause delivers (its target label and
+  /// the home offset of the target's values).
+  struct Clause {
+    CatchEntry entry;
+    JLabel target;
+  };
+  /// The try_tables around the code being compiled, innermost last.
+  std::vector<std::vector<Clause>> tries_;
+  /// A site that may throw inside try_tables: its out-of-line dispatch through the clauses.
+  struct Dispatch {
+    JLabel label;
+    std::vector<Clause> clauses;  ///< innermost try_table's first
+    bool from_call = false;       ///< not caught: propagate (call) or raise (throw)
+    uint32_t wasm_offset = 0;
+  };
+  std::vector<Dispatch> dispatches_;
+  std::optional<JLabel> return_homes_;
+  std::vector<ValType> fn_results_;
+  /// Where an exception from the current site goes when one of the enclosing try_tables
+  /// catches it; nullopt outside any try_table.
+  std::optional<JLabel> dispatch_label(bool from_call);
+  JLabel return_from_homes();
+  void throw_op(const Instr& ins);
   uint32_t nlocals_ = 0, nparams_ = 0, nresults_ = 0, max_h_ = 0;
   uint32_t cur_offset_ = 0;
   JLabel body_{}, entry_{}, raise_{}, propagate_{}, exhausted_{};

@@ -148,6 +148,7 @@ void Compiler::on_op(const Instr& ins) {
     }
     case Select: case SelectT: select(ins); return;
     case Call: case CallIndirect: call(ins); return;
+    case Throw: case ThrowRef: throw_op(ins); return;
     case MemorySize:
       if (ins.index != 0) {
         helper(ins, 0, 1, ValType::I32, ins.index, 0);
@@ -445,11 +446,28 @@ void Compiler::helper(const Instr& ins, uint32_t nargs, uint32_t nresults, ValTy
   if (nresults != 0) push_mem(rtype);
 }
 
+// exec/instructions.rst: throw, throw_ref. The helper puts the exception in flight; a
+// try_table around the site may catch it here, else it leaves the function as a trap of
+// kind Exception (the interpreter's "uncaught exception" with this frame).
+void Compiler::throw_op(const Instr& ins) {
+  uint32_t n = ins.op == Op::ThrowRef ? 1
+             : static_cast<uint32_t>(module_->types[module_->all_tags[ins.index].type_index].params.size());
+  auto base = static_cast<uint32_t>(st_.size()) - n;
+  spill_all();
+  note_height(base + 1);
+  const void* fn = ins.op == Op::Throw ? reinterpret_cast<const void*>(&throw_exception)
+                                       : reinterpret_cast<const void*>(&throw_ref);
+  masm_->call_ctx_helper(fn, home(base), ins.index, 0, 0);
+  if (auto d = dispatch_label(/*from_call=*/false)) masm_->cmp_eax_jump_eq(static_cast<uint32_t>(TrapKind::Exception), *d);
+  masm_->jump(raise_eax_label());
+  drop_to(base);
+}
+
 void Compiler::shuffle(const Instr& ins) {
   auto base = static_cast<uint32_t>(st_.size()) - 2;
   spill_all();
   JLabel lanes = masm_->new_label();
-  data_.emplace_back(lanes, ins.bytes);
+  data_.emplace_back(lanes, std::vector<uint8_t>(ins.bytes.begin(), ins.bytes.end()));
   masm_->call_data_helper(reinterpret_cast<const void*>(&jit::shuffle), home(base), lanes);
   drop_to(base);
   push_mem(ValType::V128);
@@ -496,6 +514,7 @@ void Compiler::call(const Instr& ins) {
   uint32_t io = std::max(np, nr);
   note_height(args + io + 1);
   masm_->call_entry(home(args), io);
+  if (auto d = dispatch_label(/*from_call=*/true)) masm_->cmp_eax_jump_eq(static_cast<uint32_t>(TrapKind::Exception), *d);
   masm_->test_eax_jump_nonzero(propagate_label());
   drop_to(args);
   for (ValType t : ft.results) push_mem(t);

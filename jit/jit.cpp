@@ -125,8 +125,30 @@ ModuleJit& module_jit(const WasmModule& m) {
 /// The entry every JIT-tier function starts with: compiles the function (once per module),
 /// then points this FuncInst at the machine code — or at the interpreter when the function
 /// fell back — so later calls go there directly.
+class JitTier final : public rt::Tier {
+ public:
+  explicit JitTier(Options o = {}) : options(std::move(o)) {}
+  std::string_view name() const override { return "jit"; }
+  rt::EntryFn module_entry(const WasmModule&) override;
+  Options options;
+};
+
+void count_option_fallback() {
+  GlobalStats& g = global_stats();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  ++g.s.fallbacks;
+  ++g.s.fallback_reasons["interpreted by option"];
+}
+
 TrapKind jit_entry(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   const WasmModule& m = *f->instance->module;
+  if (auto* t = dynamic_cast<JitTier*>(ctx->store->tier()); t != nullptr && t->options.interpret &&
+                                                           t->options.interpret(m, f->index)) {
+    count_option_fallback();
+    f->entry = interp::tier().module_entry(m);
+    f->code = nullptr;
+    return f->entry(ctx, f, io);
+  }
   std::string error;
   JitFunc* c = module_jit(m).get(f->index - m.num_imported_funcs, &error);
   if (c == nullptr) return ctx->raise(TrapKind::HostError, "compile error: " + error);
@@ -140,11 +162,7 @@ TrapKind jit_entry(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   return f->entry(ctx, f, io);
 }
 
-class JitTier final : public rt::Tier {
- public:
-  std::string_view name() const override { return "jit"; }
-  rt::EntryFn module_entry(const WasmModule&) override { return &jit_entry; }
-};
+rt::EntryFn JitTier::module_entry(const WasmModule&) { return &jit_entry; }
 
 }  // namespace
 
@@ -152,6 +170,8 @@ rt::Tier* tier() {
   static JitTier t;
   return &t;
 }
+
+std::unique_ptr<rt::Tier> make_tier(Options options) { return std::make_unique<JitTier>(std::move(options)); }
 
 bool compile_module(const WasmModule& m, std::string* error) {
   ModuleJit& mj = module_jit(m);
@@ -169,6 +189,7 @@ Stats stats() {
 #else  // no JIT in this build
 
 rt::Tier* tier() { return nullptr; }
+std::unique_ptr<rt::Tier> make_tier(Options) { return nullptr; }
 bool compile_module(const WasmModule&, std::string* error) {
   if (error != nullptr) *error = "this build has no JIT";
   return false;

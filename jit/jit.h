@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "runtime/runtime.h"
@@ -18,6 +20,18 @@ namespace shard::jit {
 /// The process-wide JIT tier, or null when this build or host has none (not x86-64, or
 /// built without asmjit).
 rt::Tier* tier();
+
+/// Options of a JIT tier instance.
+struct Options {
+  /// Functions to run in the interpreter instead (e.g. to test mixed-tier calls, or to
+  /// debug one function): called once per function, with its index in the module's function
+  /// index space. Counted as fallbacks with the reason "interpreted by option".
+  std::function<bool(const WasmModule& m, uint32_t func_index)> interpret;
+};
+/// A JIT tier with options (tier() has none). Null where the build or host has no JIT.
+/// Code compiled for a module is shared by all JIT tiers; the options only choose which
+/// functions run it.
+std::unique_ptr<rt::Tier> make_tier(Options options);
 
 /// Compiles every defined function of `m` now (instead of on first call). Returns false
 /// with a message only on a real failure; unsupported functions become fallbacks.

@@ -8,6 +8,7 @@
 
 #include "runtime/numerics.h"
 #include "runtime/simd.h"
+#include "valid/visitor.h"
 
 namespace shard::jit {
 
@@ -388,16 +389,59 @@ CtxHelper ctx_helper(Op op) {
   }
 }
 
+TrapKind throw_exception(rt::ExecContext* ctx, rt::Instance* inst, Slot* s, uint32_t tag, uint32_t, uint32_t) {
+  ctx->exception = ctx->store->alloc_exn(inst->tag_vec[tag], s, /*exposed=*/false);
+  return TrapKind::Exception;
+}
+
+TrapKind throw_ref(rt::ExecContext* ctx, rt::Instance*, Slot* s, uint32_t, uint32_t, uint32_t) {
+  auto* exn = static_cast<rt::ExnInst*>(s[0].ref);
+  if (exn == nullptr) return TrapKind::NullReference;
+  ctx->exception = exn;
+  return TrapKind::Exception;
+}
+
+uint32_t catch_dispatch(rt::ExecContext* ctx, rt::Instance* inst, Slot* frame, const CatchEntry* clauses, uint32_t n) {
+  rt::ExnInst* exn = ctx->exception;
+  for (uint32_t i = 0; i < n; ++i) {
+    const CatchEntry& c = clauses[i];
+    auto kind = static_cast<CatchKind>(c.kind);
+    bool tagged = kind == CatchKind::Catch || kind == CatchKind::CatchRef;
+    if (tagged && inst->tag_vec[c.tag] != exn->tag) continue;
+    auto* dst = reinterpret_cast<Slot*>(reinterpret_cast<char*>(frame) + c.dst);
+    size_t k = 0;
+    if (tagged) {
+      k = exn->fields.size();
+      if (k != 0) std::memcpy(static_cast<void*>(dst), exn->fields.data(), k * sizeof(Slot));
+    }
+    if (kind == CatchKind::CatchRef || kind == CatchKind::CatchAllRef) {
+      dst[k] = Slot{};
+      dst[k].ref = exn;
+      exn->exposed = true;
+    } else if (!exn->exposed) {
+      ctx->store->recycle_exn(exn);  // consumed, and wasm never saw it as a reference
+    }
+    ctx->exception = nullptr;
+    return i;
+  }
+  return n;
+}
+
 TrapKind raise_trap(rt::ExecContext* ctx, rt::FuncInst* f, uint32_t kind, uint32_t wasm_offset, uint64_t extra) {
   auto k = static_cast<TrapKind>(kind);
   // The reference interpreter names the element ("uninitialized element 2"); so do we.
   if (k == TrapKind::UninitializedElement) ctx->raise(k, fmt::format("uninitialized element {}", extra));
+  // The only null-reference trap of Wasm 2.0 + exception handling is throw_ref's.
+  else if (k == TrapKind::NullReference) ctx->raise(k, "null exception reference");
   else ctx->raise(k);
   add_frame(ctx->trap, f, wasm_offset);
   return k;
 }
 
 TrapKind propagate_trap(rt::ExecContext* ctx, rt::FuncInst* f, uint32_t kind, uint32_t wasm_offset) {
+  // An uncaught exception reports only the outermost wasm frame it left, as the
+  // interpreter does (its unwinder knows where it was thrown only while it can be caught).
+  if (static_cast<TrapKind>(kind) == TrapKind::Exception) ctx->trap.backtrace.clear();
   add_frame(ctx->trap, f, wasm_offset);
   return static_cast<TrapKind>(kind);
 }

@@ -32,6 +32,25 @@ CtxHelper memory_helper(Op op);
 /// i8x16.shuffle on s[0], s[1] with the 16 lane indices at `lanes`.
 void shuffle(rt::Slot* s, const uint8_t* lanes);
 
+// Exception handling (exec/instructions.rst: throw, throw_ref, try_table).
+/// throw: a new exception of tag `a` with the payload in s[...]; returns TrapKind::Exception.
+TrapKind throw_exception(rt::ExecContext* ctx, rt::Instance* inst, rt::Slot* s, uint32_t a, uint32_t, uint32_t);
+/// throw_ref: the exnref in s[0]; a null reference traps.
+TrapKind throw_ref(rt::ExecContext* ctx, rt::Instance* inst, rt::Slot* s, uint32_t, uint32_t, uint32_t);
+/// A catch clause of try_table for catch_dispatch: its kind, tag index and the frame offset
+/// its values go to (the home slots of the clause's target label).
+struct CatchEntry {
+  uint32_t kind = 0;  ///< CatchKind
+  uint32_t tag = 0;
+  int32_t dst = 0;
+  uint32_t pad = 0;
+};
+/// Finds the first clause of `clauses` (innermost try_table first) that catches
+/// ctx->exception, delivers the payload (and exnref) to the frame, and returns its index;
+/// `n` when none does (the exception stays in flight).
+uint32_t catch_dispatch(rt::ExecContext* ctx, rt::Instance* inst, rt::Slot* frame, const CatchEntry* clauses,
+                        uint32_t n);
+
 // Trap exits (masm.h: emit_exits).
 /// Starts a trap of `kind` at `wasm_offset` in `f` (the first backtrace frame). `extra` is the
 /// element index of "uninitialized element".

@@ -683,6 +683,22 @@ void Masm::test_eax_jump_nonzero(JLabel l) {
   a_.jnz(lab(l));
 }
 
+void Masm::cmp_eax_jump_eq(uint32_t value, JLabel l) {
+  a_.cmp(x86::eax, value);
+  a_.je(lab(l));
+}
+
+void Masm::mov_eax(uint32_t value) { a_.mov(x86::eax, value); }
+
+void Masm::call_catch_dispatch(const void* fn, JLabel table, uint32_t n) {
+  a_.mov(x86::rdi, kCtx);
+  a_.mov(x86::rsi, kInst);
+  a_.mov(x86::rdx, kFrame);
+  a_.lea(x86::rcx, x86::ptr(lab(table)));
+  a_.mov(x86::r8d, n);
+  call_abs(a_, fn);
+}
+
 void Masm::take_result(JReg dst, ValType t) {
   if (dst.id != 0) a_.mov(gp(dst, true), x86::rax);
   (void)t;

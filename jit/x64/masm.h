@@ -131,6 +131,12 @@ class Masm {
   /// A C helper `void fn(Slot*, const void* data)` with data embedded in the code.
   void call_data_helper(const void* fn, int32_t off, JLabel data);
   void test_eax_jump_nonzero(JLabel l);
+  void cmp_eax_jump_eq(uint32_t value, JLabel l);
+  void mov_eax(uint32_t value);
+  /// eax = catch_dispatch(ctx, instance, frame, clauses at `table`, n).
+  void call_catch_dispatch(const void* fn, JLabel table, uint32_t n);
+  /// The register holding a helper's result (eax), as the compiler's jump-table index.
+  static constexpr JReg kResultReg{RegClass::Gp, 0};
   /// dst (GP) = eax/rax after a helper call.
   void take_result(JReg dst, ValType t);
   /// Places bytes in the code (16-byte aligned) at label `l` (shuffle lane indices).

@@ -56,7 +56,20 @@ std::string value_text(const rt::Value& v) {
       std::memcpy(&b, &v.f64, 8);
       return fmt::format("f64:{:#x}", b);
     }
-    case ValType::V128: return fmt::format("v128:{:#x}:{:#x}", v.v128.lane<uint64_t>(0), v.v128.lane<uint64_t>(1));
+    case ValType::V128: {
+      // The same for NaN lanes (SIMD float lanes, 64- then 32-bit patterns; integer data
+      // that happens to look like a NaN is treated alike in both tiers).
+      uint64_t q[2] = {v.v128.lane<uint64_t>(0), v.v128.lane<uint64_t>(1)};
+      for (uint64_t& x : q) {
+        if ((x & 0x7ff0000000000000) == 0x7ff0000000000000 && (x & 0xfffffffffffff) != 0) x = 0x7ff8000000000000;
+        for (int half = 0; half < 2; ++half) {
+          auto w = static_cast<uint32_t>(x >> (32 * half));
+          if ((w & 0x7f800000) == 0x7f800000 && (w & 0x7fffff) != 0)
+            x = (x & ~(uint64_t{0xffffffff} << (32 * half))) | (uint64_t{0x7fc00000} << (32 * half));
+        }
+      }
+      return fmt::format("v128:{:#x}:{:#x}", q[0], q[1]);
+    }
     default: return v.ref == nullptr ? "ref:null" : "ref:non-null";
   }
 }

@@ -32,11 +32,13 @@ std::shared_ptr<const WasmModule> load_wat(std::string_view text) {
 /// JIT's statistics count only its own functions).
 struct Pair {
   rt::Store interp_store{rt::StoreConfig{}, &interp::tier()};
-  rt::Store jit_store{rt::StoreConfig{}, jit::tier()};
+  rt::Store jit_store;
   rt::Instance* a = nullptr;
   rt::Instance* b = nullptr;
 
-  explicit Pair(std::string_view text, const std::function<std::vector<rt::Extern>(rt::Store&)>& imports = {}) {
+  explicit Pair(std::string_view text, const std::function<std::vector<rt::Extern>(rt::Store&)>& imports = {},
+                rt::Tier* jit_tier = jit::tier())
+      : jit_store(rt::StoreConfig{}, jit_tier) {
     auto ia = rt::instantiate(interp_store, load_wat(text), imports ? imports(interp_store) : std::vector<rt::Extern>{});
     auto ib = rt::instantiate(jit_store, load_wat(text), imports ? imports(jit_store) : std::vector<rt::Extern>{});
     if (!ia) FAIL(ia.error().to_string());
@@ -331,6 +333,8 @@ TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps 
     });
     return std::vector<rt::Extern>{rt::Extern::func(host)};
   };
+  // $interp (function 2) runs in the interpreter: calls cross tiers both ways.
+  auto mixed = jit::make_tier({.interpret = [](const WasmModule&, uint32_t i) { return i == 2; }});
   Pair p(R"((module
     (import "env" "double" (func $double (param i32) (result i32)))
     (type $t (func (param i32) (result i32)))
@@ -338,7 +342,6 @@ TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps 
     (elem (i32.const 0) $inc $interp $double)
     (tag $never)
     (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-    ;; Uses try_table, which the JIT leaves to the interpreter: calls cross tiers both ways.
     (func $interp (export "interp") (param i32) (result i32)
       (block (try_table (catch_all 0) (drop (call $inc (local.get 0)))))
       (if (i32.eq (local.get 0) (i32.const 13)) (then unreachable))
@@ -354,7 +357,7 @@ TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps 
         (then (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))
         (else (i32.div_u (i32.const 1) (local.get 0)))))
     (func $forever (export "forever") (param i32) (result i32) (call $forever (local.get 0)))
-  ))", imports);
+  ))", imports, mixed.get());
   using V = rt::Value;
   for (uint32_t x : {0u, 1u, 6u, 13u, 99u, 49u}) {
     p.same("mix", {V::from_i32(x)});
@@ -372,17 +375,81 @@ TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps 
   p.same("mix", {V::from_i32(3)});
 }
 
-TEST_CASE("jit: functions the JIT cannot compile yet fall back and are counted", "[jit]") {
+TEST_CASE("jit: functions left to the interpreter are counted", "[jit]") {
   REQUIRE_JIT();
   jit::Stats before = jit::stats();
-  auto m = load_wat(R"((module
-    (tag $t)
-    (func (export "f") (result i32) (block (try_table (catch_all 0) (throw $t))) (i32.const 1))
-    (func (export "g") (result i32) (i32.const 2))))");
-  REQUIRE(jit::compile_module(*m));
+  auto tier = jit::make_tier({.interpret = [](const WasmModule&, uint32_t i) { return i == 0; }});
+  rt::Store store(rt::StoreConfig{}, tier.get());
+  auto inst = rt::instantiate(store, load_wat(R"((module
+    (func (export "f") (result i32) (i32.const 1))
+    (func (export "g") (result i32) (call 0) (i32.const 2) (i32.add))))"), {});
+  REQUIRE(inst);
+  auto r = rt::call(store, (*inst)->find_func("g"), {});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 3);
   jit::Stats after = jit::stats();
   CHECK(after.compiled == before.compiled + 1);
   CHECK(after.fallbacks == before.fallbacks + 1);
-  CHECK(after.fallback_reasons["try_table"] == before.fallback_reasons["try_table"] + 1);
+  CHECK(after.fallback_reasons["interpreted by option"] == before.fallback_reasons["interpreted by option"] + 1);
   CHECK(jit::stats_report().find("fell back") != std::string::npos);
+}
+
+TEST_CASE("jit: exception handling matches the interpreter (clauses, nesting, rethrow, loops)", "[jit]") {
+  REQUIRE_JIT();
+  Pair p(R"((module
+    (tag $a (param i64))
+    (tag $b (param i32 f64))
+    (tag $c)
+    (func $raise (param i32)
+      (if (i32.eq (local.get 0) (i32.const 1)) (then (throw $a (i64.const 77))))
+      (if (i32.eq (local.get 0) (i32.const 2)) (then (throw $b (i32.const 5) (f64.const 2.5))))
+      (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $c)))
+      (if (i32.eq (local.get 0) (i32.const 4)) (then (unreachable))))
+    (func $pass (param i32) (result i32) (call $raise (local.get 0)) (i32.const 100))
+    (func (export "which") (param i32) (result i64)
+      (local $keep i64)
+      (local.set $keep (i64.const 1000))
+      (i64.const 9)  ;; below the handlers: must survive the unwind
+      (block $ha (result i64)
+        (block $hb (result i32 f64)
+          (block $hc
+            (try_table (catch $a $ha) (catch $b $hb) (catch_all $hc)
+              (drop (call $pass (local.get 0))))
+            (return (i64.const -1)))
+          (return (i64.const -3)))
+        (drop) (i64.extend_i32_u) (return))
+      (i64.add))
+    (func (export "rethrow") (param i32) (result i32)
+      (block $outer (result exnref)
+        (try_table (catch_all_ref $outer)
+          (block $inner (result exnref)
+            (try_table (catch_ref $c $inner) (call $raise (local.get 0)))
+            (return (i32.const 0)))
+          (throw_ref))
+        (return (i32.const 1)))
+      (drop) (i32.const 2))
+    (func (export "to-function") (param i32) (result i64)
+      (try_table (catch $a 0) (call $raise (local.get 0)))
+      (i64.const 0))
+    (func (export "loop") (param i32) (result i32) (local i32)
+      (loop $l
+        (block $h
+          (try_table (catch_all $h) (throw $c)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1))
+    (func (export "null") (throw_ref (ref.null exn)))
+  ))");
+  using V = rt::Value;
+  for (uint32_t x : {0u, 1u, 2u, 3u, 4u}) {
+    p.same("which", {V::from_i32(x)});
+    p.same("rethrow", {V::from_i32(x)});
+    p.same("to-function", {V::from_i32(x)});
+  }
+  CHECK(p.same("which", {V::from_i32(1)}).values[0].i64 == 86);
+  CHECK(p.same("loop", {V::from_i32(10000)}).values[0].i32 == 10000);
+  CHECK(p.jit_store.exec().depth == 0);
+  auto r = p.same("null");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.trap->message == "null exception reference");
 }
