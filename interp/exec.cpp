@@ -110,27 +110,6 @@ inline bool compare(F f, const char* fp, const Word* pc, bool imm) {
   return f(a, b) != 0;
 }
 
-// SIMD memory helpers (exec/instructions.rst: v128.loadNxM_sx, load_splat, load_zero).
-template <class Narrow, class Wide>
-inline V128 load_extend(const uint8_t* p) {
-  V128 r;
-  for (size_t i = 0; i < 8 / sizeof(Narrow); ++i) r.set_lane<Wide>(int(i), static_cast<Wide>(rd<Narrow>(p + i * sizeof(Narrow))));
-  return r;
-}
-template <class T>
-inline V128 load_splat(const uint8_t* p) {
-  V128 r;
-  T v = rd<T>(p);
-  for (size_t i = 0; i < 16 / sizeof(T); ++i) r.set_lane<T>(int(i), v);
-  return r;
-}
-template <class T>
-inline V128 load_zero(const uint8_t* p) {
-  V128 r{};
-  r.set_lane<T>(0, rd<T>(p));
-  return r;
-}
-
 }  // namespace
 
 #define SEM(id) [](auto&&... a) -> decltype(sem::id(std::forward<decltype(a)>(a)...)) { \
@@ -353,58 +332,59 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 #define STORE(T, M) EA(pc[1].lo, sizeof(M)); wr<M>(mb + ea, static_cast<M>(rd<T>(S(pc[1].hi))));
 #define VLOAD(N, expr) EA(pc[1].hi, N); const uint8_t* p = mb + ea; wr<V128>(S(pc[1].lo), expr);
   // Lane loads: [op][dst|addr][offset][vec|lane]; lane stores: [op][addr|vec][offset][lane|-].
-#define VLOAD_LANE(T)                                 \
-  EA(pc[1].hi, sizeof(T));                            \
-  V128 v = rd<V128>(S(pc[3].lo));                     \
-  v.set_lane<T>(int(pc[3].hi), rd<T>(mb + ea));       \
-  wr<V128>(S(pc[1].lo), v);
-#define VSTORE_LANE(T) EA(pc[1].lo, sizeof(T)); wr<T>(mb + ea, rd<V128>(S(pc[1].hi)).lane<T>(int(pc[3].lo)));
-#define SHARD_MEM_ACCESSES(M)                                                  \
-  M(I32Load, 3, LOAD(uint32_t, uint32_t))                                      \
-  M(I64Load, 3, LOAD(uint64_t, uint64_t))                                      \
-  M(F32Load, 3, LOAD(float, float))                                            \
-  M(F64Load, 3, LOAD(double, double))                                          \
-  M(I32Load8S, 3, LOAD(uint32_t, int8_t))                                      \
-  M(I32Load8U, 3, LOAD(uint32_t, uint8_t))                                     \
-  M(I32Load16S, 3, LOAD(uint32_t, int16_t))                                    \
-  M(I32Load16U, 3, LOAD(uint32_t, uint16_t))                                   \
-  M(I64Load8S, 3, LOAD(uint64_t, int8_t))                                      \
-  M(I64Load8U, 3, LOAD(uint64_t, uint8_t))                                     \
-  M(I64Load16S, 3, LOAD(uint64_t, int16_t))                                    \
-  M(I64Load16U, 3, LOAD(uint64_t, uint16_t))                                   \
-  M(I64Load32S, 3, LOAD(uint64_t, int32_t))                                    \
-  M(I64Load32U, 3, LOAD(uint64_t, uint32_t))                                   \
-  M(V128Load, 3, LOAD(V128, V128))                                             \
-  M(I32Store, 3, STORE(uint32_t, uint32_t))                                    \
-  M(I64Store, 3, STORE(uint64_t, uint64_t))                                    \
-  M(F32Store, 3, STORE(float, float))                                          \
-  M(F64Store, 3, STORE(double, double))                                        \
-  M(I32Store8, 3, STORE(uint32_t, uint8_t))                                    \
-  M(I32Store16, 3, STORE(uint32_t, uint16_t))                                  \
-  M(I64Store8, 3, STORE(uint64_t, uint8_t))                                    \
-  M(I64Store16, 3, STORE(uint64_t, uint16_t))                                  \
-  M(I64Store32, 3, STORE(uint64_t, uint32_t))                                  \
-  M(V128Store, 3, STORE(V128, V128))                                           \
-  M(V128Load8x8S, 3, VLOAD(8, (load_extend<int8_t, int16_t>(p))))              \
-  M(V128Load8x8U, 3, VLOAD(8, (load_extend<uint8_t, uint16_t>(p))))            \
-  M(V128Load16x4S, 3, VLOAD(8, (load_extend<int16_t, int32_t>(p))))            \
-  M(V128Load16x4U, 3, VLOAD(8, (load_extend<uint16_t, uint32_t>(p))))          \
-  M(V128Load32x2S, 3, VLOAD(8, (load_extend<int32_t, int64_t>(p))))            \
-  M(V128Load32x2U, 3, VLOAD(8, (load_extend<uint32_t, uint64_t>(p))))          \
-  M(V128Load8Splat, 3, VLOAD(1, load_splat<uint8_t>(p)))                       \
-  M(V128Load16Splat, 3, VLOAD(2, load_splat<uint16_t>(p)))                     \
-  M(V128Load32Splat, 3, VLOAD(4, load_splat<uint32_t>(p)))                     \
-  M(V128Load64Splat, 3, VLOAD(8, load_splat<uint64_t>(p)))                     \
-  M(V128Load32Zero, 3, VLOAD(4, load_zero<uint32_t>(p)))                       \
-  M(V128Load64Zero, 3, VLOAD(8, load_zero<uint64_t>(p)))                       \
-  M(V128Load8Lane, 4, VLOAD_LANE(uint8_t))                                     \
-  M(V128Load16Lane, 4, VLOAD_LANE(uint16_t))                                   \
-  M(V128Load32Lane, 4, VLOAD_LANE(uint32_t))                                   \
-  M(V128Load64Lane, 4, VLOAD_LANE(uint64_t))                                   \
-  M(V128Store8Lane, 4, VSTORE_LANE(uint8_t))                                   \
-  M(V128Store16Lane, 4, VSTORE_LANE(uint16_t))                                 \
-  M(V128Store32Lane, 4, VSTORE_LANE(uint32_t))                                 \
-  M(V128Store64Lane, 4, VSTORE_LANE(uint64_t))
+  // The lane shaping is sem:: (runtime/simd.h), shared with every tier.
+#define VLOAD_LANE(T, shape)                                                                      \
+  EA(pc[1].hi, sizeof(T));                                                                        \
+  wr<V128>(S(pc[1].lo), sem::shape(rd<V128>(S(pc[3].lo)), rd<T>(mb + ea), static_cast<uint8_t>(pc[3].hi)));
+#define VSTORE_LANE(T, shape) \
+  EA(pc[1].lo, sizeof(T));    \
+  wr<T>(mb + ea, sem::shape(rd<V128>(S(pc[1].hi)), static_cast<uint8_t>(pc[3].lo)));
+#define SHARD_MEM_ACCESSES(M)                                             \
+  M(I32Load, 3, LOAD(uint32_t, uint32_t))                                 \
+  M(I64Load, 3, LOAD(uint64_t, uint64_t))                                 \
+  M(F32Load, 3, LOAD(float, float))                                       \
+  M(F64Load, 3, LOAD(double, double))                                     \
+  M(I32Load8S, 3, LOAD(uint32_t, int8_t))                                 \
+  M(I32Load8U, 3, LOAD(uint32_t, uint8_t))                                \
+  M(I32Load16S, 3, LOAD(uint32_t, int16_t))                               \
+  M(I32Load16U, 3, LOAD(uint32_t, uint16_t))                              \
+  M(I64Load8S, 3, LOAD(uint64_t, int8_t))                                 \
+  M(I64Load8U, 3, LOAD(uint64_t, uint8_t))                                \
+  M(I64Load16S, 3, LOAD(uint64_t, int16_t))                               \
+  M(I64Load16U, 3, LOAD(uint64_t, uint16_t))                              \
+  M(I64Load32S, 3, LOAD(uint64_t, int32_t))                               \
+  M(I64Load32U, 3, LOAD(uint64_t, uint32_t))                              \
+  M(V128Load, 3, LOAD(V128, V128))                                        \
+  M(I32Store, 3, STORE(uint32_t, uint32_t))                               \
+  M(I64Store, 3, STORE(uint64_t, uint64_t))                               \
+  M(F32Store, 3, STORE(float, float))                                     \
+  M(F64Store, 3, STORE(double, double))                                   \
+  M(I32Store8, 3, STORE(uint32_t, uint8_t))                               \
+  M(I32Store16, 3, STORE(uint32_t, uint16_t))                             \
+  M(I64Store8, 3, STORE(uint64_t, uint8_t))                               \
+  M(I64Store16, 3, STORE(uint64_t, uint16_t))                             \
+  M(I64Store32, 3, STORE(uint64_t, uint32_t))                             \
+  M(V128Store, 3, STORE(V128, V128))                                      \
+  M(V128Load8x8S, 3, VLOAD(8, sem::extend_load_8x8_s(rd<uint64_t>(p))))   \
+  M(V128Load8x8U, 3, VLOAD(8, sem::extend_load_8x8_u(rd<uint64_t>(p))))   \
+  M(V128Load16x4S, 3, VLOAD(8, sem::extend_load_16x4_s(rd<uint64_t>(p)))) \
+  M(V128Load16x4U, 3, VLOAD(8, sem::extend_load_16x4_u(rd<uint64_t>(p)))) \
+  M(V128Load32x2S, 3, VLOAD(8, sem::extend_load_32x2_s(rd<uint64_t>(p)))) \
+  M(V128Load32x2U, 3, VLOAD(8, sem::extend_load_32x2_u(rd<uint64_t>(p)))) \
+  M(V128Load8Splat, 3, VLOAD(1, sem::load_splat_8(rd<uint8_t>(p))))       \
+  M(V128Load16Splat, 3, VLOAD(2, sem::load_splat_16(rd<uint16_t>(p))))    \
+  M(V128Load32Splat, 3, VLOAD(4, sem::load_splat_32(rd<uint32_t>(p))))    \
+  M(V128Load64Splat, 3, VLOAD(8, sem::load_splat_64(rd<uint64_t>(p))))    \
+  M(V128Load32Zero, 3, VLOAD(4, sem::load_zero_32(rd<uint32_t>(p))))      \
+  M(V128Load64Zero, 3, VLOAD(8, sem::load_zero_64(rd<uint64_t>(p))))      \
+  M(V128Load8Lane, 4, VLOAD_LANE(uint8_t, load_lane_8))                   \
+  M(V128Load16Lane, 4, VLOAD_LANE(uint16_t, load_lane_16))                \
+  M(V128Load32Lane, 4, VLOAD_LANE(uint32_t, load_lane_32))                \
+  M(V128Load64Lane, 4, VLOAD_LANE(uint64_t, load_lane_64))                \
+  M(V128Store8Lane, 4, VSTORE_LANE(uint8_t, store_lane_8))                \
+  M(V128Store16Lane, 4, VSTORE_LANE(uint16_t, store_lane_16))             \
+  M(V128Store32Lane, 4, VSTORE_LANE(uint32_t, store_lane_32))             \
+  M(V128Store64Lane, 4, VSTORE_LANE(uint64_t, store_lane_64))
 #define MEM0_HANDLER(id, words, ...) \
   L_##id : {                         \
     uint8_t* const mb = mbase;       \

@@ -4,13 +4,6 @@
 
 namespace shard::component::abi {
 
-Error error_from_trap(const rt::Trap& trap) {
-  Error e(ErrorKind::Trap, trap.message);
-  e.trap = trap.kind;
-  for (const rt::Frame& f : trap.backtrace) e.backtrace.push_back({f.func_index, f.func_name, f.offset, f.instance == nullptr});
-  return e;
-}
-
 namespace {
 
 std::vector<rt::Value> values_of(const ::shard::FuncType& type, std::span<const rt::Slot> slots) {
@@ -31,7 +24,7 @@ ReallocFn realloc_from(rt::Store& store, rt::FuncInst* func) {
     auto arg = [wide](uint64_t v) { return wide ? rt::Value::from_i64(v) : rt::Value::from_i32(static_cast<uint32_t>(v)); };
     rt::Value args[4] = {arg(old_ptr), arg(old_size), arg(align), arg(new_size)};
     rt::CallResult r = rt::call(store, func, args);
-    if (!r.ok()) return error_from_trap(*r.trap);
+    if (!r.ok()) return r.trap->to_error();
     if (r.values.size() != 1) return abi_usage("realloc must return one value");
     return wide ? r.values[0].i64 : uint64_t{r.values[0].i32};
   };
@@ -40,7 +33,7 @@ ReallocFn realloc_from(rt::Store& store, rt::FuncInst* func) {
 PostReturnFn post_return_from(rt::Store& store, rt::FuncInst* func) {
   return [&store, func](std::span<const rt::Slot> flat) -> Result<void> {
     rt::CallResult r = rt::call(store, func, values_of(rt::func_type(*func), flat));
-    if (!r.ok()) return error_from_trap(*r.trap);
+    if (!r.ok()) return r.trap->to_error();
     return {};
   };
 }
@@ -48,7 +41,7 @@ PostReturnFn post_return_from(rt::Store& store, rt::FuncInst* func) {
 CoreFunc core_func_from(rt::Store& store, rt::FuncInst* func) {
   return [&store, func](std::span<const rt::Slot> args) -> Result<std::vector<rt::Slot>> {
     rt::CallResult r = rt::call(store, func, values_of(rt::func_type(*func), args));
-    if (!r.ok()) return error_from_trap(*r.trap);
+    if (!r.ok()) return r.trap->to_error();
     std::vector<rt::Slot> out;
     out.reserve(r.values.size());
     for (const rt::Value& v : r.values) out.push_back(v.to_slot());
@@ -83,11 +76,7 @@ rt::FuncInst* create_lowered_func(rt::Store& store, std::shared_ptr<const Lowere
         slots.reserve(nparams);
         for (size_t i = 0; i < nparams; ++i) slots.push_back(args[i].to_slot());
         Result<std::vector<rt::Slot>> r = call_lowered(*f, slots);
-        if (!r) {
-          const Error& e = r.error();
-          hc.message = e.message;
-          return e.kind == ErrorKind::Trap && e.trap != TrapKind::None ? e.trap : TrapKind::HostError;
-        }
+        if (!r) return hc.fail(r.error());
         for (size_t i = 0; i < result_types.size() && i < r->size(); ++i) results[i] = rt::Value::from_slot(result_types[i], (*r)[i]);
         return TrapKind::None;
       });

@@ -21,9 +21,6 @@ class RtMemory final : public GuestMemory {
   rt::MemoryInst* mem_;
 };
 
-/// The Error for a runtime trap (kind, message and backtrace kept).
-Error error_from_trap(const rt::Trap& trap);
-
 /// `realloc` calling a core function `(func (param i32 i32 i32 i32) (result i32))` (or i64s).
 ReallocFn realloc_from(rt::Store& store, rt::FuncInst* func);
 /// `post-return` calling a core function with the flat results.

@@ -462,7 +462,7 @@ class Instantiator {
           r->dtor = [core, dtor](uint32_t rep) -> Result<void> {
             rt::Value arg = rt::Value::from_i32(rep);
             rt::CallResult cr = rt::call(*core, dtor, std::span<const rt::Value>(&arg, 1));
-            if (!cr.ok()) return abi::error_from_trap(*cr.trap);
+            if (!cr.ok()) return cr.trap->to_error();
             return {};
           };
         }
@@ -504,10 +504,7 @@ class Instantiator {
     else if (kind == Canon::ResourceDrop) ft = {{ValType::I32}, {}};
     else ft = {{ValType::I32}, {ValType::I32}};
     return store_.core().create_host_func(ft, [kind, inst, rt](rt::HostCall& hc, const rt::Value* args, rt::Value* results) {
-      auto fail = [&hc](const Error& e) {
-        hc.message = e.message;
-        return e.kind == ErrorKind::Trap && e.trap != TrapKind::None ? e.trap : TrapKind::HostError;
-      };
+      auto fail = [&hc](const Error& e) { return hc.fail(e); };
       const uint32_t a = args[0].i32;
       switch (kind) {
         case Canon::ResourceNew: {

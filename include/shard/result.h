@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <variant>
@@ -60,7 +62,18 @@ struct Error {
 
 const char* to_string(ErrorKind kind);
 
-/// A value of type T or an Error. Deliberately small: C++20 has no std::expected.
+namespace detail {
+/// Taking the value of a failed Result (or the error of a successful one) is a bug in the
+/// calling program, never something input can cause: Shard promises not to throw, so it
+/// says what happened and aborts instead of letting std::get throw bad_variant_access.
+[[noreturn]] inline void bad_result_access(const char* what, const Error* error) {
+  std::fprintf(stderr, "shard: %s%s%s\n", what, error ? ": " : "", error ? error->message.c_str() : "");
+  std::abort();
+}
+}  // namespace detail
+
+/// A value of type T or an Error. Deliberately small: C++20 has no std::expected. Check
+/// ok() before value(): value() of an error (and error() of a value) aborts with a message.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -70,18 +83,27 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& value() & { return *value_ptr(); }
+  const T& value() const& { return *const_cast<Result*>(this)->value_ptr(); }
+  T&& value() && { return std::move(*value_ptr()); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const& { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
+  const Error& error() const& { return *const_cast<Result*>(this)->error_ptr(); }
+  Error&& error() && { return std::move(*error_ptr()); }
 
  private:
+  T* value_ptr() {
+    if (T* v = std::get_if<0>(&v_)) return v;
+    detail::bad_result_access("Result::value() called on an error", std::get_if<1>(&v_));
+  }
+  Error* error_ptr() {
+    if (Error* e = std::get_if<1>(&v_)) return e;
+    detail::bad_result_access("Result::error() called on a value", nullptr);
+  }
+
   std::variant<T, Error> v_;
 };
 

@@ -53,20 +53,6 @@ rt::Value to_rt(const Val& v) {
 
 Val from_rt(Store* store, const rt::Value& v);
 
-Error trap_error(const rt::Trap& trap) {
-  Error e{ErrorKind::Trap, trap.message};
-  e.trap = trap.kind;
-  for (const rt::Frame& f : trap.backtrace) {
-    TrapFrame tf;
-    tf.host = f.instance == nullptr;
-    tf.func_index = f.func_index;
-    tf.func_name = f.func_name;
-    tf.offset = f.offset;
-    e.backtrace.push_back(std::move(tf));
-  }
-  return e;
-}
-
 Error usage(std::string msg) { return Error{ErrorKind::Usage, std::move(msg)}; }
 
 ExternType extern_type_of(const WasmModule& m, ExternKind kind, uint32_t index) {
@@ -210,11 +196,7 @@ Func Func::create(Store& store, FuncType type, HostCallback callback) {
     for (size_t i = 0; i < nresults; ++i) out[i] = from_rt(sp, rt::Value::default_of(rtypes[i]));
     Caller caller(*sp, hc);
     Result<void> r = cb(caller, in, out);
-    if (!r) {
-      const Error& e = r.error();
-      hc.message = e.message;
-      return e.trap != TrapKind::None ? e.trap : TrapKind::HostError;
-    }
+    if (!r) return hc.fail(r.error());
     for (size_t i = 0; i < nresults; ++i) {
       if (out[i].type() != rtypes[i]) {
         hc.message = fmt::format("host function returned {} for a {} result", to_string(out[i].type()),
@@ -242,7 +224,7 @@ Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
     in.push_back(to_rt(args[i]));
   }
   rt::CallResult r = rt::call(store_->raw(), func_, in);
-  if (!r.ok()) return trap_error(*r.trap);
+  if (!r.ok()) return r.trap->to_error();
   std::vector<Val> out;
   out.reserve(r.values.size());
   for (const rt::Value& v : r.values) out.push_back(from_rt(store_, v));

@@ -1,5 +1,7 @@
 #include "binary/decoder.h"
 
+#include "binary/immediates.h"
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -44,6 +46,24 @@ std::string illegal_opcode(uint8_t prefix, uint32_t code) {
   return fmt::format("illegal opcode {:x} {:x}", prefix, code);
 }
 
+/// Reads an opcode (one byte, or a 0xfc/0xfd prefix and a u32) and steps over its
+/// immediates; `depth` follows the nesting of blocks. False, with the error in `r`, on
+/// malformed bytes.
+bool skip_instruction(Reader& r, Op& op, uint32_t& depth, ImmediateScratch& scratch, Immediates& imm) {
+  size_t at = r.pos();
+  uint8_t b = r.u8();
+  uint8_t prefix = 0;
+  uint32_t code = b;
+  if (b == 0xfc || b == 0xfd) prefix = b, code = r.u32();
+  if (r.failed()) return false;
+  auto found = op_from_code(prefix, code);
+  if (!found) return r.fail(at, illegal_opcode(prefix, code));
+  op = *found;
+  if (op == Op::Block || op == Op::Loop || op == Op::If || op == Op::TryTable) ++depth;
+  if (op == Op::End) --depth;
+  return read_immediates<true>(r, info(op), imm, scratch);
+}
+
 class ModuleDecoder {
  public:
   explicit ModuleDecoder(WasmModule& m) : m_(m), r_(m.bytes.data(), 0, m.bytes.size()) {}
@@ -65,21 +85,10 @@ class ModuleDecoder {
     for (const Function& f : m_.functions) {
       if (f.body_end == 0) break;
       Reader r(m_.bytes.data(), f.body_offset, m_.bytes.size());
-      for (int depth = 1; depth > 0 && r.ok();) {
-        size_t at = r.pos();
-        uint8_t b = r.u8();
-        uint8_t prefix = 0;
-        uint32_t code = b;
-        if (b == 0xfc || b == 0xfd) prefix = b, code = r.u32();
-        if (r.failed()) break;
-        auto op = op_from_code(prefix, code);
-        if (!op) {
-          r.fail(at, illegal_opcode(prefix, code));
-          break;
-        }
-        if (*op == Op::Block || *op == Op::Loop || *op == Op::If || *op == Op::TryTable) ++depth;
-        if (*op == Op::End) --depth;
-        skip_immediates(r, *op);
+      ImmediateScratch scratch;
+      Immediates imm;
+      Op op;
+      for (uint32_t depth = 1; depth > 0 && skip_instruction(r, op, depth, scratch, imm);) {
       }
       if (r.failed() && r.error().offset < limit) return r.take_error();
     }
@@ -551,106 +560,24 @@ class ModuleDecoder {
 
 }  // namespace
 
-bool skip_immediates(Reader& r, Op op) {
-  switch (info(op).imm) {
-    case Imm::None: break;
-    case Imm::Block: r.s33(); break;
-    case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
-    case Imm::Elem: case Imm::Data: case Imm::Tag:
-      r.u32();
-      break;
-    case Imm::BrTable: {
-      uint32_t n = r.len();
-      for (uint32_t i = 0; i <= n && r.ok(); ++i) r.u32();
-      break;
-    }
-    case Imm::CallIndirect: case Imm::TableInit: case Imm::TableCopy:
-      r.u32();
-      r.u32();
-      break;
-    case Imm::Memory: r.u32(); break;
-    case Imm::MemoryInit: case Imm::MemoryCopy: r.u32(); r.u32(); break;
-    case Imm::MemArg: case Imm::MemArgLane: {
-      // Bit 6 of the flags: a memory index follows (binary/instructions.rst: memarg).
-      if (r.u32() & 0x40) r.u32();
-      r.u64();
-      if (info(op).imm == Imm::MemArgLane) r.u8();
-      break;
-    }
-    case Imm::Lane: case Imm::RefType: r.u8(); break;
-    case Imm::SelectT: {
-      uint32_t n = r.len();
-      r.skip(n);
-      break;
-    }
-    case Imm::I32: r.s32(); break;
-    case Imm::I64: r.s64(); break;
-    case Imm::F32: r.skip(4); break;
-    case Imm::F64: r.skip(8); break;
-    case Imm::V128: case Imm::Shuffle: r.skip(16); break;
-    case Imm::TryTable: {
-      // blocktype vec(catch); catch ::= 0x00 x l | 0x01 x l | 0x02 l | 0x03 l
-      r.s33();
-      uint32_t n = r.len();
-      for (uint32_t i = 0; i < n && r.ok(); ++i) {
-        uint8_t kind = r.u8();
-        if (kind < 2) r.u32();
-        r.u32();
-      }
-      break;
-    }
-  }
-  return r.ok();
-}
-
 bool read_const_expr(Reader& r, ConstExpr& out) {
   out.offset = r.pos();
   // binary/instructions.rst: expr ::= instr* 0x0B, where a block, loop or if brings its own
   // `end`; only the `end` at depth 0 closes the expression (the rest is the validator's).
-  uint32_t depth = 0;
+  // A depth of 1 stands for the expression itself, so `end` at depth 1 closes it.
+  uint32_t depth = 1;
+  ImmediateScratch scratch;
   for (;;) {
-    size_t at = r.pos();
-    uint8_t b = r.u8();
-    if (r.failed()) return false;
-    uint8_t prefix = 0;
-    uint32_t code = b;
-    if (b == 0xfc || b == 0xfd) {
-      prefix = b;
-      code = r.u32();
-      if (r.failed()) return false;
-    }
-    auto op = op_from_code(prefix, code);
-    if (!op) return r.fail(at, illegal_opcode(prefix, code));
-    if (*op == Op::End && depth == 0) return true;
-    if (*op == Op::End) --depth;
-    if (*op == Op::Block || *op == Op::Loop || *op == Op::If || *op == Op::TryTable) ++depth;
+    // Any instruction is read here (non-constant ones are the validator's to reject).
+    Immediates imm;
+    Op op;
+    if (!skip_instruction(r, op, depth, scratch, imm)) return false;
+    if (depth == 0) return true;
     ConstInstr ci;
-    ci.op = *op;
-    switch (*op) {
-      case Op::I32Const: {
-        int64_t v = r.s32();
-        std::memcpy(ci.bytes, &v, 8);
-        break;
-      }
-      case Op::I64Const: {
-        int64_t v = r.s64();
-        std::memcpy(ci.bytes, &v, 8);
-        break;
-      }
-      case Op::F32Const: r.bytes(ci.bytes, 4); break;
-      case Op::F64Const: r.bytes(ci.bytes, 8); break;
-      case Op::V128Const: r.bytes(ci.bytes, 16); break;
-      case Op::RefNull: {
-        size_t t_at = r.pos();
-        uint8_t t = r.u8();
-        if (r.ok() && t != 0x70 && t != 0x6f && t != 0x69) return r.fail(t_at, "malformed reference type");
-        ci.ref_type = static_cast<ValType>(t);
-        break;
-      }
-      case Op::RefFunc: case Op::GlobalGet: ci.index = r.u32(); break;
-      default: skip_immediates(r, *op); break;  // not constant: the validator says so
-    }
-    if (r.failed()) return false;
+    ci.op = op;
+    ci.index = imm.index;
+    if (op == Op::RefNull) ci.ref_type = imm.type;
+    std::memcpy(ci.bytes, imm.bytes.data(), sizeof ci.bytes);
     out.instrs.push_back(ci);
   }
 }

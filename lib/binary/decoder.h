@@ -25,9 +25,6 @@ inline constexpr uint64_t kMaxFunctionLocals = 50000;
 /// unknown opcodes are malformed. Exposed for tests.
 bool read_const_expr(Reader& r, ConstExpr& out);
 
-/// Skips the immediates of `op` (binary/instructions.rst) without interpreting them.
-bool skip_immediates(Reader& r, Op op);
-
 }  // namespace shard::binary
 
 namespace shard {

@@ -96,6 +96,9 @@ struct Trap {
   std::string message;           ///< the spec's wording (trap_message) or a host's text
   std::vector<Frame> backtrace;  ///< innermost first
   std::string to_string() const; ///< message plus one line per frame
+  /// The public error for this trap (ErrorKind::Trap with the kind and the backtrace): the
+  /// one conversion every API layer (core, components) reports traps through.
+  Error to_error() const;
 };
 
 /// Results of an invocation, or the trap that ended it.
@@ -283,6 +286,11 @@ struct HostCall {
   Instance* caller = nullptr;   ///< instance of the calling wasm function, if any
   MemoryInst* memory = nullptr; ///< caller's memory 0, if any (for WASI-style pointer args)
   std::string message;          ///< trap message to report when returning a trap kind
+
+  /// The way back from an Error to the trap a host function returns (the inverse of
+  /// Trap::to_error): a trap error keeps its kind, anything else is TrapKind::HostError;
+  /// the error's message becomes the trap's.
+  TrapKind fail(const Error& e);
 };
 
 /// Per-store execution state shared by all tiers: the value stack, the call depth, and the

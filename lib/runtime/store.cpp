@@ -128,6 +128,19 @@ std::string Trap::to_string() const {
   return s;
 }
 
+Error Trap::to_error() const {
+  Error e{ErrorKind::Trap, message};
+  e.trap = kind;
+  e.backtrace.reserve(backtrace.size());
+  for (const Frame& f : backtrace) e.backtrace.push_back({f.func_index, f.func_name, f.offset, f.instance == nullptr});
+  return e;
+}
+
+TrapKind HostCall::fail(const Error& e) {
+  message = e.message;
+  return e.kind == ErrorKind::Trap && e.trap != TrapKind::None ? e.trap : TrapKind::HostError;
+}
+
 const FuncType& func_type(const FuncInst& f) { return *f.type; }
 
 StoreConfig store_config(const EngineConfig& c) {

@@ -537,6 +537,13 @@ class ModuleParser {
       c_.expect_rparen();
       active = true;
       if (!at_offset()) c_.unexpected();
+    } else if (c_.at_nat()) {
+      // The MVP-era form `(data 0 (i32.const 8) "...")`: a bare memory index before the
+      // offset. Not in today's grammar, but wabt and wasm-tools accept it and older
+      // toolchains and tutorials still write it. (A `$name` here is the segment's own id.)
+      mem = m_.var(c_, m_.mems);
+      active = true;
+      if (!at_offset()) c_.unexpected();
     }
     std::vector<uint8_t> offset;
     if (at_offset()) {

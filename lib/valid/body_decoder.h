@@ -267,25 +267,24 @@ class BodyDecoder {
 
   // ---- immediates (binary/instructions.rst) -------------------------------------------
 
-  /// A memidx immediate (multi-memory, Wasm 3.0: a u32 where Wasm 2.0 had a zero byte).
-  bool memory_index(uint32_t& out) {
-    out = r_.u32();
-    if (r_.failed()) return reader_failed();
-    if (kCheck && out >= m_.num_memories()) return invalid(fmt::format("unknown memory {}", out));
+  // The bytes are read by binary::read_immediates (the one reader of immediates); what
+  // follows checks them against the module (valid/instructions.rst).
+
+  bool memory_index(uint32_t index) {
+    if (kCheck && index >= m_.num_memories()) return invalid(fmt::format("unknown memory {}", index));
     return true;
   }
 
+  /// Resolves the block type just read (binary/instructions.rst: blocktype).
   bool block_type() {
-    size_t at = r_.pos();
-    int64_t v = r_.s33();
-    if (r_.failed()) return reader_failed();
+    int64_t v = imm_.block_type;
     sig_ = BlockSig{};
     single_ = ValType::Bot;
     if (v == -64) return true;  // 0x40: []
     if (v < 0) {
       if constexpr (kCheck) {
         auto t = v > -64 ? val_type_from_byte(static_cast<uint8_t>(v & 0x7f)) : std::nullopt;
-        if (!t) return malformed(at, "malformed value type");
+        if (!t) return malformed(imm_.block_type_at, "malformed value type");
         single_ = *t;
       } else {
         single_ = static_cast<ValType>(v & 0x7f);  // value types are their own byte
@@ -300,31 +299,14 @@ class BodyDecoder {
     return true;
   }
 
-  // binary/instructions.rst: memarg — the flags hold the alignment in bits 0-5; bit 6 says
-  // a memory index follows (multi-memory), otherwise it is memory 0. Larger flags are malformed.
   bool memarg(const OpInfo& oi) {
-    size_t at = r_.pos();
-    uint32_t flags = r_.u32();
-    if (r_.failed()) return reader_failed();
-    if (kCheck && flags >= 0x80) return malformed(at, "malformed memop flags");
-    if (flags & 0x40) {  // else instr_.index stays 0
-      instr_.index = r_.u32();
-      if (r_.failed()) return reader_failed();
-    }
-    instr_.align = flags & 0x3f;
-    instr_.offset_imm = r_.u64();
-    if (r_.failed()) return reader_failed();
-    // Offsets of 32-bit memories are u32 (memory64 is not supported).
-    if (kCheck && instr_.offset_imm > UINT32_MAX) return malformed(instr_.offset, "integer too large");
-    if (kCheck && instr_.index >= m_.num_memories()) return invalid(fmt::format("unknown memory {}", instr_.index));
+    if (!memory_index(instr_.index)) return false;
     // valid/instructions.rst: 2^align must not be larger than the access width.
     if (kCheck && instr_.align > oi.aux) return invalid("alignment must not be larger than natural");
     return true;
   }
 
   bool lane(uint32_t count) {
-    instr_.lane = r_.u8();
-    if (r_.failed()) return reader_failed();
     if (kCheck && instr_.lane >= count) return invalid(fmt::format("invalid lane index {}", instr_.lane));
     return true;
   }
@@ -338,108 +320,27 @@ class BodyDecoder {
   }
 
   bool read_immediates(const OpInfo& oi) {
+    if (!binary::read_immediates<kCheck>(r_, oi, instr_, imm_)) return reader_failed();
     switch (oi.imm) {
-      case Imm::None: return true;
-      case Imm::Block: return block_type();
-      case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table: case Imm::Elem:
-      case Imm::Tag:
-        instr_.index = r_.u32();
-        break;
-      case Imm::TryTable: {
-        if (!block_type()) return false;
-        uint32_t n = r_.len();
-        if (r_.failed()) return reader_failed();
-        catches_.resize(n);
-        for (uint32_t i = 0; i < n; ++i) {
-          size_t at = r_.pos();
-          uint8_t kind = r_.u8();
-          if (r_.failed()) return reader_failed();
-          if (kind > 3) return malformed(at, "malformed catch clause");
-          catches_[i].kind = static_cast<CatchKind>(kind);
-          catches_[i].tag = kind < 2 ? r_.u32() : 0;
-          catches_[i].label = r_.u32();
-          if (r_.failed()) return reader_failed();
-        }
-        instr_.catches = catches_;
-        return true;
-      }
-      case Imm::Data:
-        instr_.index = r_.u32();
-        if (r_.failed()) return reader_failed();
-        return data_index();
-      case Imm::BrTable: {
-        uint32_t n = r_.len();
-        if (r_.failed()) return reader_failed();
-        targets_.resize(size_t{n} + 1);
-        for (uint32_t i = 0; i <= n; ++i) targets_[i] = r_.u32();
-        instr_.targets = targets_;
-        break;
-      }
-      case Imm::CallIndirect: case Imm::TableInit: case Imm::TableCopy:
-        instr_.index = r_.u32();
-        instr_.index2 = r_.u32();
-        break;
-      // binary/instructions.rst: memory.size/grow/fill x, memory.init y x, memory.copy x1 x2
-      // (destination first).
+      case Imm::Block: case Imm::TryTable: return block_type();
+      case Imm::Data: return data_index();
       case Imm::Memory: return memory_index(instr_.index);
-      case Imm::MemoryInit:
-        instr_.index = r_.u32();
-        if (r_.failed()) return reader_failed();
-        // The reference interpreter checks the memory before the data segment.
-        if (!memory_index(instr_.index2)) return false;
-        return data_index();
+      // The reference interpreter checks the memory before the data segment.
+      case Imm::MemoryInit: return memory_index(instr_.index2) && data_index();
       case Imm::MemoryCopy: return memory_index(instr_.index) && memory_index(instr_.index2);
       case Imm::MemArg: return memarg(oi);
       case Imm::MemArgLane: return memarg(oi) && lane(16u >> oi.aux);
       case Imm::Lane: return lane(oi.aux);
-      case Imm::RefType: {
-        size_t at = r_.pos();
-        uint8_t b = r_.u8();
-        if (r_.failed()) return reader_failed();
-        if (kCheck && b != 0x70 && b != 0x6f && b != 0x69) return malformed(at, "malformed reference type");
-        instr_.type = static_cast<ValType>(b);
-        return true;
-      }
-      case Imm::SelectT: {
-        uint32_t n = r_.len();
-        if (r_.failed()) return reader_failed();
-        for (uint32_t i = 0; i < n; ++i) {
-          size_t at = r_.pos();
-          uint8_t b = r_.u8();
-          if (r_.failed()) return reader_failed();
-          if constexpr (kCheck) {
-            auto t = val_type_from_byte(b);
-            if (!t) return malformed(at, "malformed value type");
-            instr_.type = *t;
-          } else {
-            instr_.type = static_cast<ValType>(b);
-          }
-        }
+      case Imm::SelectT:
         // valid/instructions.rst: select t* requires exactly one type.
-        if (kCheck && n != 1) return invalid("invalid result arity");
+        if (kCheck && imm_.select_count != 1) return invalid("invalid result arity");
         return true;
-      }
-      case Imm::I32: {
-        int64_t v = r_.s32();
-        std::memcpy(instr_.bytes.data(), &v, 8);
-        break;
-      }
-      case Imm::I64: {
-        int64_t v = r_.s64();
-        std::memcpy(instr_.bytes.data(), &v, 8);
-        break;
-      }
-      case Imm::F32: r_.bytes(instr_.bytes.data(), 4); break;
-      case Imm::F64: r_.bytes(instr_.bytes.data(), 8); break;
-      case Imm::V128: r_.bytes(instr_.bytes.data(), 16); break;
       case Imm::Shuffle:
-        if (!r_.bytes(instr_.bytes.data(), 16)) return reader_failed();
         for (uint8_t b : instr_.bytes)
           if (kCheck && b >= 32) return invalid(fmt::format("invalid lane index {}", b));
         return true;
+      default: return true;
     }
-    if (r_.failed()) return reader_failed();
-    return true;
   }
 
   // ---- instructions -------------------------------------------------------------------
@@ -767,8 +668,7 @@ class BodyDecoder {
   std::vector<ValType> vals_;
   std::vector<Frame> ctrls_;
   std::vector<ValType> locals_;
-  std::vector<uint32_t> targets_;
-  std::vector<CatchClause> catches_;
+  binary::ImmediateScratch imm_;
   std::vector<ValType> catch_types_;
   Instr instr_;
   BlockSig sig_;

@@ -27,6 +27,7 @@
 #include <span>
 #include <vector>
 
+#include "binary/immediates.h"
 #include "module.h"
 #include "types.h"
 
@@ -38,35 +39,12 @@ struct BlockSig {
   std::span<const ValType> results;
 };
 
-/// One catch clause of try_table (binary/instructions.rst: catch), by its binary kind byte.
-enum class CatchKind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
-struct CatchClause {
-  CatchKind kind = CatchKind::Catch;
-  uint32_t tag = 0;    ///< catch / catch_ref only
-  uint32_t label = 0;  ///< relative to the try_table's enclosing block (valid/instructions.rst)
-};
-
-/// One decoded instruction with its immediates. Fields not used by `op` are left default.
-struct Instr {
+/// One decoded instruction with its immediates (binary/immediates.h). Fields not used by
+/// `op` are left default.
+struct Instr : Immediates {
   Op op = Op::Nop;
   size_t offset = 0;     ///< byte offset of the opcode in WasmModule::bytes
   uint32_t height = 0;   ///< operand-stack height before the instruction
-  uint32_t index = 0;    ///< local/global/func/table/elem/data/type/label index; the memidx of
-                         ///< loads, stores and memory.size/grow/fill; memory.copy: destination memory
-  uint32_t index2 = 0;   ///< call_indirect: table; table.init: table; table.copy: source table;
-                         ///< memory.init: memory; memory.copy: source memory
-  uint64_t offset_imm = 0;  ///< memarg offset
-  uint32_t align = 0;       ///< memarg alignment, log2
-  uint8_t lane = 0;         ///< lane index
-  /// The type the instruction works on where the opcode alone doesn't say: local.* the
-  /// local's type, global.* the global's type, drop/select/select t the operand type,
-  /// ref.null/ref.is_null/table.* the reference type.
-  ValType type = ValType::Bot;
-  /// Constants, little-endian: i32.const/i64.const sign-extended to 8 bytes, f32/f64 bits,
-  /// v128.const 16 bytes, i8x16.shuffle the 16 lane indices.
-  std::array<uint8_t, 16> bytes{};
-  std::span<const uint32_t> targets;  ///< br_table: label depths; the last one is the default
-  std::span<const CatchClause> catches;  ///< try_table: its catch clauses, in order
 };
 
 enum class FrameKind : uint8_t { Function, Block, Loop, If, Else, TryTable };

@@ -1,4 +1,5 @@
 #include "binary/decoder.h"
+#include "binary/immediates.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -190,17 +191,44 @@ TEST_CASE("multi-memory: imported and defined memories share one index space", "
   CHECK(load_module(module({section(2, imports), section(5, memories), section(11, datas)})).ok());
 }
 
-TEST_CASE("multi-memory: immediates with memory indices are skipped whole", "[binary][multi-memory]") {
-  auto skipped = [](Op op, const Bytes& imm) {
+TEST_CASE("multi-memory: immediates with memory indices are read whole", "[binary][multi-memory]") {
+  auto read = [](Op op, const Bytes& imm) {
     Bytes b = cat({imm, {0xee}});
     binary::Reader r(b.data(), 0, b.size());
-    REQUIRE(binary::skip_immediates(r, op));
-    return r.pos();
+    Immediates out;
+    binary::ImmediateScratch scratch;
+    REQUIRE(binary::read_immediates<true>(r, info(op), out, scratch));
+    return std::pair{r.pos(), out};
   };
-  CHECK(skipped(Op::I32Load, {0x02, 0x10}) == 2);                   // align 2, offset 16
-  CHECK(skipped(Op::I32Load, {0x42, 0x81, 0x01, 0x10}) == 4);       // bit 6: memory 129 follows
-  CHECK(skipped(Op::V128Load8Lane, {0x40, 0x01, 0x00, 0x03}) == 4);  // memory 1, offset 0, lane 3
-  CHECK(skipped(Op::MemorySize, {0x85, 0x01}) == 2);                // memidx is a u32, not a byte
-  CHECK(skipped(Op::MemoryCopy, {0x01, 0x82, 0x01}) == 3);
-  CHECK(skipped(Op::MemoryInit, {0x00, 0x02}) == 2);
+  auto [at, imm] = read(Op::I32Load, {0x02, 0x10});  // align 2, offset 16
+  CHECK(at == 2);
+  CHECK((imm.align == 2 && imm.offset_imm == 16 && imm.index == 0));
+  std::tie(at, imm) = read(Op::I32Load, {0x42, 0x81, 0x01, 0x10});  // bit 6: memory 129 follows
+  CHECK(at == 4);
+  CHECK(imm.index == 129);
+  std::tie(at, imm) = read(Op::V128Load8Lane, {0x40, 0x01, 0x00, 0x03});  // memory 1, offset 0, lane 3
+  CHECK(at == 4);
+  CHECK((imm.index == 1 && imm.lane == 3));
+  CHECK(read(Op::MemorySize, {0x85, 0x01}).first == 2);  // memidx is a u32, not a byte
+  std::tie(at, imm) = read(Op::MemoryCopy, {0x01, 0x82, 0x01});
+  CHECK((at == 3 && imm.index == 1 && imm.index2 == 130));
+  std::tie(at, imm) = read(Op::MemoryInit, {0x00, 0x02});  // dataidx, then memidx
+  CHECK((at == 2 && imm.index == 0 && imm.index2 == 2));
+}
+
+TEST_CASE("immediates: malformed bytes are rejected where they stand", "[binary]") {
+  auto error = [](Op op, const Bytes& imm) {
+    binary::Reader r(imm.data(), 0, imm.size());
+    Immediates out;
+    binary::ImmediateScratch scratch;
+    REQUIRE_FALSE(binary::read_immediates<true>(r, info(op), out, scratch));
+    return std::pair{r.error().offset, r.error().message};
+  };
+  CHECK(error(Op::I32Load, {0x80, 0x01, 0x00}) == std::pair<size_t, std::string>{0, "malformed memop flags"});
+  CHECK(error(Op::I32Load, {0x02, 0x80, 0x80, 0x80, 0x80, 0x10}) ==
+        std::pair<size_t, std::string>{1, "integer too large"});
+  CHECK(error(Op::RefNull, {0x7f}) == std::pair<size_t, std::string>{0, "malformed reference type"});
+  CHECK(error(Op::TryTable, {0x40, 0x01, 0x04, 0x00}) == std::pair<size_t, std::string>{2, "malformed catch clause"});
+  CHECK(error(Op::SelectT, {0x01, 0x55}).second == "malformed value type");
+  CHECK(error(Op::BrTable, {0x02, 0x00}).second == "unexpected end of section or function");
 }

@@ -55,6 +55,12 @@ TEST_CASE("wat: inline imports, exports, elem and data", "[text][wat]") {
   same("(func $f) (table funcref (elem $f))", "(func $f) (table 1 1 funcref) (elem (offset (i32.const 0)) $f)");
   same("(memory (data \"ab\" \"c\"))", "(memory 1 1) (data (i32.const 0) \"abc\")");
   same("(memory $m 1) (data (memory $m) (offset i32.const 8) \"x\")", "(memory 1) (data (i32.const 8) \"x\")");
+  // The MVP-era abbreviation with a bare memory index, as wabt and wasm-tools accept it.
+  same("(memory 1) (data 0 (i32.const 8) \"x\")", "(memory 1) (data (memory 0) (i32.const 8) \"x\")");
+  same("(memory 1) (memory 1) (data 1 (offset (i32.const 8)) \"x\")",
+       "(memory 1) (memory 1) (data (memory 1) (i32.const 8) \"x\")");
+  same("(memory 1) (data $d (i32.const 8) \"x\")", "(memory 1) (data (i32.const 8) \"x\")");
+  failure("(memory 1) (data 0 \"x\")");  // the index form needs an offset
 }
 
 TEST_CASE("wat: element segment forms", "[text][wat]") {
