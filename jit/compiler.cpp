@@ -240,31 +240,13 @@ void Compiler::evict(std::initializer_list<uint8_t> gp_ids) {
 
 // ---- trap stubs ----------------------------------------------------------------------------
 
-JLabel Compiler::trap_label(TrapKind kind, int extra) {
+JLabel Compiler::add_stub(Stub::Kind kind, TrapKind trap, int extra) {
   Stub s;
   s.label = masm_->new_label();
-  s.kind = Stub::Kind::Trap;
-  s.trap = kind;
+  s.kind = kind;
+  s.trap = trap;
   s.wasm_offset = cur_offset_;
   s.extra = extra;
-  stubs_.push_back(s);
-  return s.label;
-}
-
-JLabel Compiler::propagate_label() {
-  Stub s;
-  s.label = masm_->new_label();
-  s.kind = Stub::Kind::Propagate;
-  s.wasm_offset = cur_offset_;
-  stubs_.push_back(s);
-  return s.label;
-}
-
-JLabel Compiler::raise_eax_label() {
-  Stub s;
-  s.label = masm_->new_label();
-  s.kind = Stub::Kind::RaiseEax;
-  s.wasm_offset = cur_offset_;
   stubs_.push_back(s);
   return s.label;
 }

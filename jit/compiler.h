@@ -88,6 +88,10 @@ class Compiler : public VisitorBase {
     uint32_t h = 0;  ///< its height, once popped (for Mem values)
   };
   static constexpr int16_t kFree = -1;
+  /// Out-of-line code at the end of the function: a trap (kind and wasm offset), a callee's
+  /// trap passed on (kind in the result register), or a helper's trap raised here.
+  enum class StubKind : uint8_t { Trap, Propagate, RaiseEax };
+  JLabel add_stub(StubKind kind, TrapKind trap, int extra);
   static constexpr int16_t kHeld = -2;  ///< taken by the instruction being compiled
 
   // ---- frame layout (interp/code.h) ----
@@ -122,9 +126,9 @@ class Compiler : public VisitorBase {
   JLabel label_of(const Frame& target) const { return target.data.end; }
   /// Jumps to `l` when the popped condition `c` is true (or false with negate).
   void cond_jump(Val c, bool negate, JLabel l);
-  JLabel trap_label(TrapKind kind, int extra = -1);
-  JLabel propagate_label();
-  JLabel raise_eax_label();
+  JLabel trap_label(TrapKind kind, int extra = -1) { return add_stub(StubKind::Trap, kind, extra); }
+  JLabel propagate_label() { return add_stub(StubKind::Propagate, TrapKind::None, -1); }
+  JLabel raise_eax_label() { return add_stub(StubKind::RaiseEax, TrapKind::None, -1); }
 
   // ---- instructions (compiler_ops.cpp) ----
   void note_height(uint32_t h) {
@@ -147,7 +151,8 @@ class Compiler : public VisitorBase {
 
   struct Stub {
     JLabel label;
-    enum class Kind : uint8_t { Trap, Propagate, RaiseEax } kind = Kind::Trap;
+    using Kind = StubKind;
+    Kind kind = Kind::Trap;
     TrapKind trap = TrapKind::None;
     uint32_t wasm_offset = 0;
     int extra = -1;

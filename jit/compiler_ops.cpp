@@ -11,16 +11,8 @@ namespace shard::jit {
 
 namespace {
 
-ValType val_type(OpType t) {
-  switch (t) {
-    case OpType::I32: return ValType::I32;
-    case OpType::I64: return ValType::I64;
-    case OpType::F32: return ValType::F32;
-    case OpType::F64: return ValType::F64;
-    case OpType::V128: return ValType::V128;
-    default: return ValType::I32;
-  }
-}
+/// The value type of an opcode-table operand (I32 for the unused None of stores).
+ValType val_type(OpType t) { return t == OpType::None ? ValType::I32 : to_val_type(t); }
 
 bool fits_imm32(ValType t, uint64_t v) {
   return t == ValType::I32 || static_cast<int64_t>(v) == static_cast<int32_t>(v);
