@@ -78,13 +78,25 @@ void Compiler::end_function() {
       masm_->copy_frame(static_cast<int32_t>(k * 16), home(k), fn_results_[k]);
     masm_->epilogue();
   }
+  std::array<std::optional<JLabel>, 256> kind_stub{};
   for (const Stub& s : stubs_) {
     switch (s.kind) {
-      case Stub::Kind::Trap: masm_->trap_stub(s.label, s.trap, s.wasm_offset, s.extra, raise_); break;
+      case Stub::Kind::Trap:
+        if (s.extra >= 0) {
+          masm_->trap_stub(s.label, s.trap, s.wasm_offset, s.extra, raise_);
+        } else {
+          // Sites of one kind share the code that loads the kind: each stub only sets its offset.
+          auto k = static_cast<size_t>(s.trap);
+          if (!kind_stub[k]) kind_stub[k] = masm_->new_label();
+          masm_->offset_stub(s.label, s.wasm_offset, *kind_stub[k]);
+        }
+        break;
       case Stub::Kind::Propagate: masm_->propagate_stub(s.label, s.wasm_offset, propagate_); break;
       case Stub::Kind::RaiseEax: masm_->raise_eax_stub(s.label, s.wasm_offset, raise_); break;
     }
   }
+  for (size_t k = 0; k < kind_stub.size(); ++k)
+    if (kind_stub[k]) masm_->kind_stub(*kind_stub[k], static_cast<TrapKind>(k), raise_);
   for (auto& [label, bytes] : data_) masm_->embed_at(label, bytes.data(), bytes.size());
   masm_->emit_exits(raise_, propagate_, exhausted_, reinterpret_cast<const void*>(&raise_trap),
                     reinterpret_cast<const void*>(&propagate_trap), reinterpret_cast<const void*>(&stack_exhausted));

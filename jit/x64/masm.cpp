@@ -158,6 +158,19 @@ void Masm::trap_stub(JLabel stub, TrapKind kind, uint32_t wasm_offset, int extra
   a_.jmp(lab(raise));
 }
 
+void Masm::offset_stub(JLabel stub, uint32_t wasm_offset, JLabel kind_stub) {
+  a_.bind(lab(stub));
+  a_.mov(x86::ecx, wasm_offset);
+  a_.jmp(lab(kind_stub));
+}
+
+void Masm::kind_stub(JLabel l, TrapKind kind, JLabel raise) {
+  a_.bind(lab(l));
+  a_.xor_(x86::r8d, x86::r8d);
+  a_.mov(x86::edx, static_cast<uint32_t>(kind));
+  a_.jmp(lab(raise));
+}
+
 void Masm::propagate_stub(JLabel stub, uint32_t wasm_offset, JLabel propagate) {
   a_.bind(lab(stub));
   a_.mov(x86::ecx, wasm_offset);

@@ -56,6 +56,9 @@ class Masm {
   /// An out-of-line stub: loads the trap kind and the wasm offset and jumps to `raise`.
   /// `extra` (a GP register id or -1) is passed along (call_indirect's element index).
   void trap_stub(JLabel stub, TrapKind kind, uint32_t wasm_offset, int extra, JLabel raise);
+  /// The short form for sites without `extra`: the offset, then the shared code of its kind.
+  void offset_stub(JLabel stub, uint32_t wasm_offset, JLabel kind_stub);
+  void kind_stub(JLabel l, TrapKind kind, JLabel raise);
   /// Out-of-line: a callee's (or thunk's) nonzero TrapKind in eax goes to `propagate` / `raise`.
   void propagate_stub(JLabel stub, uint32_t wasm_offset, JLabel propagate);
   void raise_eax_stub(JLabel stub, uint32_t wasm_offset, JLabel raise);
