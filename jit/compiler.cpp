@@ -36,11 +36,16 @@ void Compiler::begin_function(const FunctionInfo& fi) {
   raise_ = masm_->new_label();
   propagate_ = masm_->new_label();
   exhausted_ = masm_->new_label();
+  ret_ = masm_->new_label();
   masm_->bind(body_);
 }
 
 void Compiler::end_function() {
   if (!unsupported_.empty()) return;
+  // One epilogue per function, right after the body (whose final return jumps over nothing):
+  // every return jumps here.
+  masm_->bind(ret_);
+  masm_->epilogue();
   // Exception dispatch: the clauses' table goes into the code's data; the helper's answer
   // indexes a jump table whose last entry is "not caught here".
   for (const Dispatch& d : dispatches_) {
@@ -76,7 +81,7 @@ void Compiler::end_function() {
     masm_->bind(*return_homes_);
     for (uint32_t k = 0; k < nresults_; ++k)
       masm_->copy_frame(static_cast<int32_t>(k * 16), home(k), fn_results_[k]);
-    masm_->epilogue();
+    masm_->jump(ret_);
   }
   std::array<std::optional<JLabel>, 256> kind_stub{};
   for (const Stub& s : stubs_) {
@@ -310,7 +315,7 @@ void Compiler::emit_return(uint32_t h) {
     if (v.loc == Loc::Mem) masm_->copy_frame(dst, home(h - n + k), v.type);
     else store_val(v, dst);
   }
-  masm_->epilogue();
+  masm_->jump(ret_);
 }
 
 void Compiler::cond_jump(Val c, bool negate_it, JLabel l) {

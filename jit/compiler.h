@@ -194,7 +194,7 @@ class Compiler : public VisitorBase {
   void throw_op(const Instr& ins);
   uint32_t nlocals_ = 0, nparams_ = 0, nresults_ = 0, max_h_ = 0;
   uint32_t cur_offset_ = 0;
-  JLabel body_{}, entry_{}, raise_{}, propagate_{}, exhausted_{};
+  JLabel body_{}, entry_{}, raise_{}, propagate_{}, exhausted_{}, ret_{};
   std::string unsupported_;
 };
 
