@@ -116,9 +116,16 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_bytes, JL
   a_.mov(x86::dword_ptr(kCtx, L::kCtxDepth), x86::eax);
   // HOOK(native stack limit, fuel, epochs — issue #11): the entry checks go here, each a
   // compare and a jump to an out-of-line stub like the ones above.
-  if (nlocals > nparams) {
+  // exec/instructions.rst: function calls — declared locals start at their default (zero).
+  uint32_t n = nlocals - nparams;
+  if (n > 0 && n <= 16) {
     a_.xorps(kFpScratch, kFpScratch);
     for (uint32_t i = nparams; i < nlocals; ++i) a_.movups(frame(static_cast<int32_t>(i * 16)), kFpScratch);
+  } else if (n > 16) {
+    a_.lea(x86::rdi, frame(static_cast<int32_t>(nparams * 16)));
+    a_.mov(x86::ecx, n * 2);
+    a_.xor_(x86::eax, x86::eax);
+    a_.rep().stosq();
   }
 }
 

@@ -265,6 +265,16 @@ TEST_CASE("jit: control flow, multi-value, register pressure and spills", "[jit]
     (func (export "tee-old-value") (param i32) (result i32)
       ;; local.get 0 is still on the stack when local 0 changes: it must keep the old value.
       (local.get 0) (local.set 0 (i32.const 77)) (local.get 0) (i32.sub))
+    ;; 40 declared locals (zeroed with a loop rather than one store each), read after a call
+    ;; that dirtied the value stack above the frame.
+    (func $dirty (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32) (local.get 7))
+    (func (export "many-locals") (param i32) (result i64)
+      (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+      (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+      (drop (call $dirty (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+                         (local.get 0) (local.get 0) (local.get 0) (local.get 0)))
+      (local.set 3 (i64.extend_i32_u (local.get 0)))
+      (i64.add (i64.add (local.get 3) (local.get 20)) (i64.extend_i32_u (local.get 40))))
     (func (export "if-else") (param i32) (result i32)
       (if (result i32) (i32.ge_s (local.get 0) (i32.const 10))
         (then (i32.const 1))
@@ -278,6 +288,7 @@ TEST_CASE("jit: control flow, multi-value, register pressure and spills", "[jit]
     p.same("select", {V::from_i32(x), V::from_i64(1), V::from_i64(2), V::from_f32(1.5f), V::from_f32(2.5f)});
     p.same("tee-old-value", {V::from_i32(x)});
     p.same("if-else", {V::from_i32(x)});
+    p.same("many-locals", {V::from_i32(x)});
   }
   for (uint32_t x : {1u, 2u, 10u, 1000u}) p.same("loop", {V::from_i32(x)});
   auto r = p.same("br_table", {V::from_i32(2)});
