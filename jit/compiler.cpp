@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "jit/code_memory.h"
 #include "jit/thunks.h"
 
 namespace shard::jit {
@@ -12,11 +13,16 @@ namespace shard::jit {
 
 void Compiler::begin_function(const FunctionInfo& fi) {
   module_ = fi.module;
-  code_.reset();
-  masm_.reset();
-  code_.emplace();
-  code_->init(asmjit::Environment::host());
-  masm_.emplace(*code_);
+  // One CodeHolder and assembler for all functions: a soft reset keeps their memory.
+  if (!code_) {
+    code_.emplace();
+    code_->init(asmjit::Environment::host());
+    masm_.emplace(*code_);
+  } else {
+    code_->reset(asmjit::ResetPolicy::kSoft);
+    code_->init(asmjit::Environment::host());
+    masm_->reattach(*code_);
+  }
   nparams_ = static_cast<uint32_t>(fi.type->params.size());
   nresults_ = static_cast<uint32_t>(fi.type->results.size());
   nlocals_ = static_cast<uint32_t>(fi.locals.size());
@@ -103,8 +109,15 @@ void Compiler::end_function() {
   for (size_t k = 0; k < kind_stub.size(); ++k)
     if (kind_stub[k]) masm_->kind_stub(*kind_stub[k], static_cast<TrapKind>(k), raise_);
   for (auto& [label, bytes] : data_) masm_->embed_at(label, bytes.data(), bytes.size());
-  masm_->emit_exits(raise_, propagate_, exhausted_, reinterpret_cast<const void*>(&raise_trap),
-                    reinterpret_cast<const void*>(&propagate_trap), reinterpret_cast<const void*>(&stack_exhausted));
+  // The exits are the same code for every function (the frame layout is fixed), placed once
+  // per process (shared_exits); a function only jumps there.
+  const SharedExits& exits = shared_exits();
+  masm_->bind(raise_);
+  masm_->jump_abs(exits.raise);
+  masm_->bind(propagate_);
+  masm_->jump_abs(exits.propagate);
+  masm_->bind(exhausted_);
+  masm_->jump_abs(exits.exhausted);
   // The entry is placed last because only now is the frame size known (one walk, no
   // pre-pass): it checks the limits, sets up the frame and jumps to the body.
   masm_->bind(entry_);
@@ -116,6 +129,7 @@ void Compiler::end_function() {
 size_t Compiler::code_size() const { return code_ ? code_->codeSize() : 0; }
 
 bool Compiler::place(uint64_t base, Assembled& out) {
+  if (shared_exits().raise == nullptr) return false;
   asmjit::CodeHolder& c = *code_;
   if (c.flatten() != asmjit::kErrorOk || c.resolveUnresolvedLinks() != asmjit::kErrorOk ||
       c.relocateToBase(base) != asmjit::kErrorOk)
@@ -129,6 +143,28 @@ bool Compiler::place(uint64_t base, Assembled& out) {
     out.traps.push_back(TrapSite{static_cast<uint32_t>(masm_->label_offset(s.label)), s.trap, s.wasm_offset});
   }
   return true;
+}
+
+const Compiler::SharedExits& Compiler::shared_exits() {
+  static const SharedExits exits = [] {
+    static CodeMemory memory;  // lives as long as the process, like the tier
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment::host());
+    Masm masm(code);
+    JLabel raise = masm.new_label(), propagate = masm.new_label(), exhausted = masm.new_label();
+    masm.emit_exits(raise, propagate, exhausted, reinterpret_cast<const void*>(&raise_trap),
+                    reinterpret_cast<const void*>(&propagate_trap), reinterpret_cast<const void*>(&stack_exhausted));
+    SharedExits e;
+    CodeMemory::Block b = memory.allocate(code.codeSize());
+    if (b.exec == nullptr || code.flatten() != asmjit::kErrorOk || code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) ||
+        code.copyFlattenedData(b.write, code.codeSize()) != asmjit::kErrorOk)
+      return e;  // null exits: every compile then falls back (see Compiler::place)
+    e.raise = b.exec + masm.label_offset(raise);
+    e.propagate = b.exec + masm.label_offset(propagate);
+    e.exhausted = b.exec + masm.label_offset(exhausted);
+    return e;
+  }();
+  return exits;
 }
 
 // ---- registers and the value stack -----------------------------------------------------

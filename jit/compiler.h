@@ -64,6 +64,14 @@ class Compiler : public VisitorBase {
   bool place(uint64_t base, Assembled& out);
   size_t code_size() const;
 
+  /// The trap exits all functions share (masm.h: emit_exits), placed once per process.
+  struct SharedExits {
+    const void* raise = nullptr;
+    const void* propagate = nullptr;
+    const void* exhausted = nullptr;
+  };
+  static const SharedExits& shared_exits();
+
   void on_block(const Instr& ins, Frame& f);
   void on_loop(const Instr& ins, Frame& f);
   void on_if(const Instr& ins, Frame& f);

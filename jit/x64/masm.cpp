@@ -81,6 +81,11 @@ void restore_and_ret(x86::Assembler& a) {
 
 Masm::Masm(asmjit::CodeHolder& code) { code.attach(&a_); }
 
+void Masm::reattach(asmjit::CodeHolder& code) {
+  labels_.clear();
+  code.attach(&a_);
+}
+
 JLabel Masm::new_label() {
   labels_.push_back(a_.newLabel());
   return JLabel{static_cast<uint32_t>(labels_.size() - 1)};
@@ -154,6 +159,11 @@ void Masm::emit_exits(JLabel raise, JLabel propagate, JLabel exhausted, const vo
   a_.mov(x86::rdi, kCtx);
   call_abs(a_, exhausted_fn);
   restore_and_ret(a_);
+}
+
+void Masm::jump_abs(const void* target) {
+  a_.mov(kScratch, Imm(reinterpret_cast<uint64_t>(target)));
+  a_.jmp(kScratch);
 }
 
 void Masm::trap_stub(JLabel stub, TrapKind kind, uint32_t wasm_offset, int extra, JLabel raise) {

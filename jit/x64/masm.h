@@ -33,6 +33,8 @@ class Masm {
   static constexpr int32_t kMaxImm = INT32_MAX;  ///< immediates an ALU instruction takes (sign-extended 32)
 
   explicit Masm(asmjit::CodeHolder& code);
+  /// Starts over on `code` (after its reset), forgetting all labels.
+  void reattach(asmjit::CodeHolder& code);
 
   JLabel new_label();
   void bind(JLabel l);
@@ -53,6 +55,8 @@ class Masm {
   /// prologue (raises without a frame of its own, like the interpreter).
   void emit_exits(JLabel raise, JLabel propagate, JLabel exhausted, const void* raise_fn,
                   const void* propagate_fn, const void* exhausted_fn);
+  /// Jumps to code at an absolute address (through r11: eax may hold a trap kind).
+  void jump_abs(const void* target);
   /// An out-of-line stub: loads the trap kind and the wasm offset and jumps to `raise`.
   /// `extra` (a GP register id or -1) is passed along (call_indirect's element index).
   void trap_stub(JLabel stub, TrapKind kind, uint32_t wasm_offset, int extra, JLabel raise);
