@@ -3,7 +3,6 @@
 # bench/run-decode.sh uses), and whole-process run time on the bench/programs kernels of
 # bench/compare.sh (same build flags and arguments), median of REPS runs each.
 #   bash bench/jit.sh [REPS]        (default 3)
-# The JIT is selected with SHARD_TIER=jit (temporary, until `--tier jit` of issue #11).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-3}
@@ -30,7 +29,7 @@ run_median() {
   local tier=$1 file=$2 ts=()
   for _ in $(seq "$reps"); do
     local t0; t0=$(now)
-    SHARD_TIER=$tier build-bench/bin/shard run --invoke bench "$file" > "$out/$tier.sum"
+    build-bench/bin/shard run --tier "$tier" --invoke bench "$file" > "$out/$tier.sum"
     ts+=("$(echo "$(now) - $t0" | bc)")
   done
   printf '%s\n' "${ts[@]}" | median

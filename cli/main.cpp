@@ -8,6 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -32,7 +36,9 @@ constexpr std::string_view kUsage = R"(usage: shard <command> [options] [args]
 commands:
   run [OPTIONS] FILE [ARGS...]
                             run a WASI command (.wasm or .wat; its _start) with ARGS as argv;
-                            exit status = the guest's exit code, 134 after a trap.
+                            exit status = the guest's exit code, 134 after a trap, 124 when
+                            --fuel or --timeout stopped it (message "all fuel consumed" /
+                            "interrupted"), 1 if it does not load or link, 2 for bad arguments.
                             With --invoke NAME, call that export instead, with ARGS (numbers,
                             converted to its parameter types), printing results as TYPE:VALUE
     --dir HOST[::GUEST]     grant the guest a host directory (as GUEST; default: HOST)
@@ -49,11 +55,20 @@ commands:
     --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
                             --link DEP.wasm offers all of DEP's exports. Only --env and
                             --inherit-env are granted to components (wasi:cli/environment)
-    --tier interp           execution tier (the interpreter is the only one so far)
+    --tier interp|jit|auto  execution tier (default auto: the JIT where this build and host
+                            have one, else the interpreter; an unavailable tier is an error)
+    --fuel N                stop the guest after N units of fuel (one per function entry and
+                            per loop iteration): trap "all fuel consumed", exit status 124
+    --timeout DURATION      stop the guest after DURATION (e.g. 500ms, 2s, 1m): trap
+                            "interrupted", exit status 124
+    --max-wasm-stack SIZE   host stack wasm may use (default 512K; also capped by the thread's)
+    --bounds-checks         check every memory access in software instead of relying on
+                            guard pages and the signal handler
     --max-memory SIZE       limit of each linear memory, in bytes (suffixes K, M, G; default 4G)
     --max-stack SIZE        value-stack size in bytes (suffixes K, M, G; default 64M)
     --max-call-depth N      nested calls before "call stack exhausted" (default 20000)
-  wast [-v] FILE.wast...    run spec-test scripts; prints failures and a final line
+  wast [-v] [--tier T] [--bounds-checks] FILE.wast...
+                            run spec-test scripts; prints failures and a final line
                             "N passed, N failed, N skipped"; exit status 0 only if none failed
   validate FILE             decode and validate a module (.wasm or .wat); exit status 0 if valid
   wat2wasm FILE -o OUT      convert a text module to the binary format
@@ -70,6 +85,59 @@ options:
   --version                 print the version
 )";
 
+/// Exit status when --fuel or --timeout stopped the guest (as timeout(1)).
+constexpr int kStoppedExit = 124;
+
+bool is_stop(const shard::Error& e) {
+  return e.kind == shard::ErrorKind::Trap &&
+         (e.trap == shard::TrapKind::OutOfFuel || e.trap == shard::TrapKind::Interrupted);
+}
+
+/// "500ms", "2s", "1m", "250us": a duration for --timeout.
+std::optional<std::chrono::microseconds> parse_duration(std::string_view s) {
+  size_t digits = 0;
+  uint64_t v = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') {
+    if (v > UINT64_MAX / 10 - 9) return std::nullopt;
+    v = v * 10 + uint64_t(s[digits++] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  std::string_view unit = s.substr(digits);
+  uint64_t us_per = 0;
+  if (unit == "us") us_per = 1;
+  else if (unit == "ms") us_per = 1000;
+  else if (unit == "s" || unit.empty()) us_per = 1'000'000;
+  else if (unit == "m") us_per = 60'000'000;
+  else return std::nullopt;
+  if (v > UINT64_MAX / us_per / 2) return std::nullopt;
+  return std::chrono::microseconds(v * us_per);
+}
+
+/// --timeout: a timer thread that advances the engine's epoch once the time is up (the
+/// store's deadline is one tick away). Stopped and joined when the run ends.
+class EpochTimer {
+ public:
+  EpochTimer(const shard::Engine& engine, std::chrono::microseconds after)
+      : thread_([this, engine, after] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!cv_.wait_for(lock, after, [this] { return done_; })) engine.increment_epoch();
+        }) {}
+  ~EpochTimer() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 int usage_error(std::string_view msg) {
   fmt::print(stderr, "shard: {}\nRun 'shard --help' for usage.\n", msg);
   return 2;
@@ -78,10 +146,17 @@ int usage_error(std::string_view msg) {
 int cmd_wast(const std::vector<std::string_view>& args) {
   shard::WastOptions opts;
   std::vector<std::string> files;
-  for (std::string_view a : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
     if (a == "-v" || a == "--verbose") opts.verbose = true;
     else if (a == "-q" || a == "--quiet") opts.quiet = true;
-    else if (!a.empty() && a[0] == '-') return usage_error(fmt::format("wast: unknown option '{}'", a));
+    else if (a == "--bounds-checks") opts.signal_based_traps = false;
+    else if (a == "--tier") {
+      if (i + 1 >= args.size()) return usage_error("wast: --tier needs interp, jit or auto");
+      auto t = shard::parse_tier_name(args[++i]);
+      if (!t) return usage_error(fmt::format("wast: unknown tier '{}' (interp, jit or auto)", args[i]));
+      opts.tier = *t;
+    } else if (!a.empty() && a[0] == '-') return usage_error(fmt::format("wast: unknown option '{}'", a));
     else files.emplace_back(a);
   }
   if (files.empty()) return usage_error("wast: no script given");
@@ -371,7 +446,7 @@ bool is_component_file(const std::string& path) {
 /// arguments in WIT value syntax; prints the result the same way.
 int run_component(const std::string& file, const std::string& invoke, const std::vector<std::string>& rest,
                   const std::vector<std::string>& links, const shard::wasi::WasiConfig& wasi, bool wasi_options,
-                  const shard::EngineConfig& config) {
+                  const shard::Engine& engine, const shard::StopConditions& stop) {
   namespace cm = shard::cm;
   if (invoke.empty())
     return usage_error("run: a component needs --invoke 'NAME(ARGS)' (running wasi:cli/run commands is not supported yet)");
@@ -386,9 +461,15 @@ int run_component(const std::string& file, const std::string& invoke, const std:
   }
   auto fail = [](const std::string& what, const shard::Error& e) {
     fmt::print(stderr, "shard: {}: {}: {}\n", what, shard::to_string(e.kind), e.to_string());
-    return e.kind == shard::ErrorKind::Trap ? 134 : 1;
+    return is_stop(e) ? kStoppedExit : e.kind == shard::ErrorKind::Trap ? 134 : 1;
   };
-  cm::Store store(config);
+  cm::Store store(engine);
+  if (stop.fuel) {
+    if (auto r = store.set_fuel(*stop.fuel); !r) return fail(file, r.error());
+  }
+  if (stop.epoch_deadline) {
+    if (auto r = store.set_epoch_deadline(*stop.epoch_deadline); !r) return fail(file, r.error());
+  }
   cm::Linker linker;
   if (wasi_options) {
     std::vector<std::pair<std::string, std::string>> env;
@@ -453,6 +534,8 @@ int run_component(const std::string& file, const std::string& invoke, const std:
 
 int cmd_run(const std::vector<std::string_view>& args) {
   shard::EngineConfig config;
+  shard::StopConditions stop;
+  std::optional<std::chrono::microseconds> timeout;
   shard::wasi::WasiConfig wasi;
   bool wasi_options = false;
   std::string invoke;
@@ -483,14 +566,32 @@ int cmd_run(const std::vector<std::string_view>& args) {
     } else if (a == "--tier") {
       auto v = value(a);
       if (!v) return usage_error("run: --tier needs a value");
-      if (*v != "interp") return usage_error(fmt::format("run: unknown tier '{}' (available: interp)", *v));
-      config.tier = shard::TierKind::Interpreter;
-    } else if (a == "--max-memory" || a == "--max-stack") {
+      auto t = shard::parse_tier_name(*v);
+      if (!t) return usage_error(fmt::format("run: unknown tier '{}' (interp, jit or auto)", *v));
+      config.tier = *t;
+    } else if (a == "--fuel") {
+      auto v = value(a);
+      uint64_t n = 0;
+      if (!v || v->empty() || !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+          !parse_size(*v, n))
+        return usage_error("run: --fuel needs a number of units");
+      config.consume_fuel = true;
+      stop.fuel = n;
+    } else if (a == "--timeout") {
+      auto v = value(a);
+      timeout = v ? parse_duration(*v) : std::nullopt;
+      if (!timeout) return usage_error("run: --timeout needs a duration like 500ms, 2s or 1m");
+      config.epoch_interruption = true;
+      stop.epoch_deadline = 1;
+    } else if (a == "--bounds-checks") {
+      config.signal_based_traps = false;
+    } else if (a == "--max-memory" || a == "--max-stack" || a == "--max-wasm-stack") {
       auto v = value(a);
       uint64_t bytes = 0;
       if (!v || !parse_size(*v, bytes)) return usage_error(fmt::format("run: {} needs a size like 65536, 64K, 16M or 4G", a));
       if (a == "--max-memory") config.max_memory_pages = std::min<uint64_t>(bytes >> 16, 65536);
-      else config.max_stack_bytes = static_cast<size_t>(std::max<uint64_t>(bytes, 4096));
+      else if (a == "--max-stack") config.max_stack_bytes = static_cast<size_t>(std::max<uint64_t>(bytes, 4096));
+      else config.max_wasm_stack = static_cast<size_t>(bytes);
     } else if (a == "--dir" || a == "--dir-ro") {
       auto v = value(a);
       if (!v || v->empty()) return usage_error(fmt::format("run: {} needs HOST[::GUEST]", a));
@@ -534,10 +635,13 @@ int cmd_run(const std::vector<std::string_view>& args) {
     rest.assign(positional.begin(), positional.end() - 1);
   }
 
-  if (is_component_file(file)) return run_component(file, invoke, rest, links, wasi, wasi_options, config);
+  shard::Engine engine(config);
+  // Started before loading: --timeout bounds the whole run.
+  std::optional<EpochTimer> timer;
+  if (timeout) timer.emplace(engine, *timeout);
+  if (is_component_file(file)) return run_component(file, invoke, rest, links, wasi, wasi_options, engine, stop);
   if (!links.empty()) return usage_error("run: --link applies to components; core modules import from WASI only");
 
-  shard::Engine engine(config);
   auto module = shard::Module::from_file(engine, file);
   if (!module) {
     fmt::print(stderr, "shard: {}: {}: {}\n", file, shard::to_string(module.error().kind), module.error().to_string());
@@ -553,7 +657,7 @@ int cmd_run(const std::vector<std::string_view>& args) {
     wasi.args.push_back(file);
     wasi.args.insert(wasi.args.end(), rest.begin(), rest.end());
     std::fflush(stdout);
-    auto outcome = shard::wasi::run_command(std::move(bytes).value(), wasi, config);
+    auto outcome = shard::wasi::run_command(std::move(bytes).value(), wasi, engine, stop);
     if (!outcome) {
       fmt::print(stderr, "shard: {}: {}: {}\n", file, shard::to_string(outcome.error().kind), outcome.error().to_string());
       return 1;
@@ -563,6 +667,12 @@ int cmd_run(const std::vector<std::string_view>& args) {
   }
   if (wasi_options) return usage_error("run: --dir/--env/--inherit-env/--tcplisten apply to WASI commands, not to --invoke");
   shard::Store store(engine);
+  if (stop.fuel) {
+    if (auto r = store.set_fuel(*stop.fuel); !r) return usage_error(r.error().message);
+  }
+  if (stop.epoch_deadline) {
+    if (auto r = store.set_epoch_deadline(*stop.epoch_deadline); !r) return usage_error(r.error().message);
+  }
   shard::Linker linker(engine);
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
@@ -589,6 +699,7 @@ int cmd_run(const std::vector<std::string_view>& args) {
     const shard::Error& e = results.error();
     if (e.kind == shard::ErrorKind::Trap) fmt::print(stderr, "shard: trap: {}\n", e.to_string());
     else fmt::print(stderr, "shard: {}\n", e.to_string());
+    if (is_stop(e)) return kStoppedExit;
     return 134;  // like an abort: distinguishable from any ordinary exit status a guest picks
   }
   for (const shard::Val& v : *results) fmt::print("{}\n", v.to_string());

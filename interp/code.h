@@ -52,7 +52,7 @@ static_assert(sizeof(Word) == 8);
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop) \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop) \
   X(MemorySizeN) X(MemoryGrowN) X(MemoryFillN) X(MemoryCopyN) X(MemoryInitN) \
-  X(I8x16Shuffle)
+  X(I8x16Shuffle) X(Fuel) X(Epoch) X(FuelEpoch)
 
 // Binary scalar ops that also get a form with an immediate second operand (x op const).
 #define SHARD_INTERP_IMM_OPS(X) \

@@ -69,8 +69,20 @@ void Compiler::begin_function(const FunctionInfo& fi) {
   st_.clear();
   patches_.clear();
   max_h_ = std::max(nresults_, 1u);
-  cur_offset_ = 0;
   last_dst_ = last_cmp_ = -1;
+  // The entry check is attributed to the function's first instruction.
+  cur_offset_ = fi.module->functions[fi.func_index - fi.module->num_imported_funcs].body_offset;
+  emit_interrupt_check();
+  cur_offset_ = 0;
+}
+
+void Compiler::emit_interrupt_check() {
+  switch (metering_) {
+    case rt::kMeterFuel: emit(IOp::X_Fuel); break;
+    case rt::kMeterEpoch: emit(IOp::X_Epoch); break;
+    case rt::kMeterFuel | rt::kMeterEpoch: emit(IOp::X_FuelEpoch); break;
+    default: break;
+  }
 }
 
 void Compiler::end_function() {
@@ -229,6 +241,7 @@ void Compiler::on_loop(const Instr& ins, Frame& f) {
   materialize_all();
   f.data.start = here();
   bind_label();
+  emit_interrupt_check();  // every branch back to the loop runs it: once per iteration
 }
 
 void Compiler::on_if(const Instr& ins, Frame& f) {

@@ -29,6 +29,9 @@ class Compiler : public VisitorBase {
   using Frame = ControlFrame<Control>;
 
   explicit Compiler(const void* const* handlers) : h_(handlers) {}
+  /// Which interruption checks (rt::Metering bits) the next functions get: one instruction at
+  /// the function's entry and at the start of every loop (so once per iteration).
+  void set_metering(uint8_t m) { metering_ = m; }
 
   void begin_function(const FunctionInfo& fi);
   void end_function();
@@ -104,6 +107,7 @@ class Compiler : public VisitorBase {
   uint32_t cond_jump(uint32_t h, bool negate);
 
   void numeric(const Instr& ins, const OpInfo& oi);
+  void emit_interrupt_check();
   void memory_access(const Instr& ins, const OpInfo& oi);
 
   const void* const* h_;
@@ -120,6 +124,7 @@ class Compiler : public VisitorBase {
   uint16_t last_cmp_op_ = 0;
   bool last_cmp_imm_ = false;
   const WasmModule* module_ = nullptr;
+  uint8_t metering_ = 0;
 };
 
 }  // namespace shard::interp

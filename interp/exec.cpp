@@ -248,6 +248,11 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
 
   const uint32_t entry_depth = ctx->depth;
   if (ctx->depth >= ctx->max_depth) return ctx->raise(TrapKind::CallStackExhausted);
+  // Each activation of this loop uses host stack (host -> wasm -> host -> wasm ...); wasm
+  // calls within it do not. The native stack limit (ExecContext::stack_limit) bounds them.
+  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx->stack_limit) {
+    return ctx->raise(TrapKind::CallStackExhausted);
+  }
   CompiledFunc* code = ensure_compiled(ctx, f);
   if (code == nullptr) return ctx->trap.kind;
   // Call records grow down from the end of the value stack while frames grow up from `io`;
@@ -604,6 +609,31 @@ L_X_BrTable: {
 }
 L_X_TrapUnreachable:
   TRAP(TrapKind::Unreachable);
+
+  // ---- interruption (metered code only: function entries and loop starts; runtime.h) ----
+#define FUEL_CHECK()                                 \
+  if (ctx->fuel == 0) TRAP(TrapKind::OutOfFuel);     \
+  --ctx->fuel
+#define EPOCH_CHECK()                                                          \
+  if (ctx->epoch->load(std::memory_order_relaxed) >= ctx->epoch_deadline) {    \
+    tk = rt::epoch_deadline_reached(ctx);                                      \
+    if (tk != TrapKind::None) goto unwind;                                     \
+  }
+L_X_Fuel:
+  FUEL_CHECK();
+  pc += 1;
+  NEXT();
+L_X_Epoch:
+  EPOCH_CHECK();
+  pc += 1;
+  NEXT();
+L_X_FuelEpoch:
+  FUEL_CHECK();
+  EPOCH_CHECK();
+  pc += 1;
+  NEXT();
+#undef FUEL_CHECK
+#undef EPOCH_CHECK
 L_X_Throw:
   // exec/instructions.rst: throw — [op][tag|args]
   ctx->exception = ctx->store->alloc_exn(inst->tag_vec[pc[1].lo], reinterpret_cast<const Slot*>(fp + pc[1].hi),
@@ -650,7 +680,7 @@ L_X_CallIndirect: {
 do_call:
   if (callee->entry == &interp_entry) {
     if (ctx->depth >= ctx->max_depth) TRAP(TrapKind::CallStackExhausted);
-    auto* cc = static_cast<CompiledFunc*>(callee->code);
+    auto* cc = static_cast<CompiledFunc*>(callee->code->load(std::memory_order_acquire));
     if (cc == nullptr) {
       cc = ensure_compiled(ctx, callee);
       if (cc == nullptr) {

@@ -22,35 +22,40 @@ namespace shard::interp {
 
 namespace {
 
-/// The interpreter's cache of one module (WasmModule::caches, CacheKind::Interpreter): the
-/// code of every defined function once compiled. Readers take a function's code with one
-/// acquire load and never lock. Compiling is the slow path: a mutex per module serialises it
-/// (and guards the one compiler and body decoder, whose stacks are reused across functions),
-/// and the result is published with a release store, so two stores on two threads calling
-/// the same function compile it once and both run the same code.
+/// The interpreter's cache of one module (WasmModule::caches, CacheKind::Interpreter): one
+/// code table per code variant (plain, and metered for fuel and/or epochs; runtime/
+/// code_table.h), filled as functions are first called. Readers take a function's code with
+/// one acquire load from its slot and never lock. Compiling is the slow path: a mutex per
+/// module serialises it (and guards the compilers and body decoders, whose stacks are reused
+/// across functions), and the result is published with one release store, so two stores on
+/// two threads calling the same function compile it once and both run the same code.
 class ModuleCode final : public ModuleCache {
  public:
-  explicit ModuleCode(const WasmModule& m)
-      : m_(m), n_(m.functions.size()), funcs_(std::make_unique<std::atomic<CompiledFunc*>[]>(n_)) {}
-  ~ModuleCode() override {
-    for (size_t i = 0; i < n_; ++i) delete funcs_[i].load(std::memory_order_relaxed);
+  explicit ModuleCode(const WasmModule& m) : m_(m) {
+    for (auto& t : tables_) t = std::make_unique<rt::CodeTable>(m.functions.size());
   }
 
-  /// The code of defined function `defined`, compiling it if no one has; null on failure.
-  CompiledFunc* get(uint32_t defined, std::string* error) {
-    if (CompiledFunc* c = funcs_[defined].load(std::memory_order_acquire)) return c;
+  rt::CodeTable& table(uint8_t metering) { return *tables_[metering]; }
+
+  /// The code of defined function `defined` in variant `metering`, compiling it if no one
+  /// has; null on failure.
+  CompiledFunc* get(uint8_t metering, uint32_t defined, std::string* error) {
+    rt::CodeTable& t = *tables_[metering];
+    if (rt::TierCode* c = t.get(defined)) return static_cast<CompiledFunc*>(c);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (CompiledFunc* c = funcs_[defined].load(std::memory_order_relaxed)) return c;  // raced, lost
+    if (rt::TierCode* c = t.get(defined)) return static_cast<CompiledFunc*>(c);  // raced, lost
     std::unique_ptr<CompiledFunc> code;
     Result<void> r;
     // Bodies load_module validated are walked without checks (STYLE.md: validation compiled
     // in or out); a module that skipped validation still gets the checking walk.
     if (m_.validated) {
       if (!trusted_) trusted_ = std::make_unique<Walker<Validation::None>>(m_);
+      trusted_->compiler.set_metering(metering);
       r = trusted_->decoder.decode_function(defined);
       code = trusted_->compiler.take();
     } else {
       if (!checked_) checked_ = std::make_unique<Walker<Validation::Full>>(m_);
+      checked_->compiler.set_metering(metering);
       r = checked_->decoder.decode_function(defined);
       code = checked_->compiler.take();
     }
@@ -61,10 +66,8 @@ class ModuleCode final : public ModuleCache {
     if (std::getenv("SHARD_INTERP_DUMP") != nullptr) {
       std::fprintf(stderr, "func %u:\n%s", m_.num_imported_funcs + defined, disassemble(*code).c_str());
     }
-    CompiledFunc* c = code.release();
-    funcs_[defined].store(c, std::memory_order_release);
     compiled_.fetch_add(1, std::memory_order_relaxed);
-    return c;
+    return static_cast<CompiledFunc*>(t.publish(defined, std::move(code)));
   }
 
   size_t compiled() const { return compiled_.load(std::memory_order_relaxed); }
@@ -78,8 +81,7 @@ class ModuleCode final : public ModuleCache {
   };
 
   const WasmModule& m_;  // the cache lives inside the module
-  size_t n_;             // defined functions
-  std::unique_ptr<std::atomic<CompiledFunc*>[]> funcs_;
+  std::unique_ptr<rt::CodeTable> tables_[rt::kMeterVariants];
   std::atomic<size_t> compiled_{0};
   std::mutex mutex_;
   std::unique_ptr<Walker<Validation::None>> trusted_;
@@ -92,22 +94,23 @@ ModuleCode& module_code(const WasmModule& m) {
 
 class InterpTier final : public rt::Tier {
  public:
-  std::string_view name() const override { return "interpreter"; }
+  std::string_view name() const override { return "interp"; }
   rt::EntryFn module_entry(const WasmModule&) override { return &interp_entry; }
+  rt::CodeTable* code_table(const WasmModule& m, uint8_t metering) override {
+    return &module_code(m).table(metering);
+  }
 };
 
-/// Points `f` at its code, compiling it for the module if needed.
+/// Compiles `f`'s code into its slot if no one has.
 CompiledFunc* compile(rt::FuncInst* f, std::string* error) {
   const WasmModule& m = *f->instance->module;
-  CompiledFunc* c = module_code(m).get(f->index - m.num_imported_funcs, error);
-  f->code = c;
-  return c;
+  return module_code(m).get(f->instance->store->metering(), f->index - m.num_imported_funcs, error);
 }
 
 }  // namespace
 
 CompiledFunc* ensure_compiled(rt::ExecContext* ctx, rt::FuncInst* f) {
-  if (f->code != nullptr) return static_cast<CompiledFunc*>(f->code);
+  if (rt::TierCode* c = f->code->load(std::memory_order_acquire)) return static_cast<CompiledFunc*>(c);
   std::string error;
   CompiledFunc* c = compile(f, &error);
   if (c == nullptr) ctx->raise(TrapKind::HostError, "compile error: " + error);
@@ -122,7 +125,9 @@ rt::Tier& tier() {
 bool compile_all(rt::Instance& inst, std::string* error) {
   for (size_t i = inst.module->num_imported_funcs; i < inst.func_vec.size(); ++i) {
     rt::FuncInst* f = inst.func_vec[i];
-    if (f->entry == &interp_entry && f->code == nullptr && compile(f, error) == nullptr) return false;
+    if (f->entry == &interp_entry && f->code->load(std::memory_order_acquire) == nullptr &&
+        compile(f, error) == nullptr)
+      return false;
   }
   return true;
 }
@@ -130,7 +135,7 @@ bool compile_all(rt::Instance& inst, std::string* error) {
 bool compile_module(const WasmModule& m, std::string* error) {
   ModuleCode& mc = module_code(m);
   for (uint32_t i = 0; i < m.functions.size(); ++i)
-    if (mc.get(i, error) == nullptr) return false;
+    if (mc.get(rt::kMeterNone, i, error) == nullptr) return false;
   return true;
 }
 

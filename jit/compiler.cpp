@@ -384,8 +384,7 @@ void Compiler::on_loop(const Instr& ins, Frame& f) {
   spill_all();
   f.data.end = masm_->new_label();
   masm_->bind(f.data.end);
-  // HOOK(fuel, epochs — issue #11): the loop back-edge check goes here (a compare against
-  // the budget and a jump to an out-of-line stub).
+  // HOOK(fuel, epochs): the loop check of metered code goes here (see masm.cpp: prologue).
 }
 
 void Compiler::on_if(const Instr& ins, Frame& f) {

@@ -6,7 +6,6 @@
 
 #include "interp/interp.h"
 
-#ifdef SHARD_HAVE_JIT
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -14,12 +13,11 @@
 
 #include "jit/code_memory.h"
 #include "jit/compiler.h"
+#include "runtime/code_table.h"
 #include "valid/body_decoder.h"
-#endif
 
 namespace shard::jit {
 
-#ifdef SHARD_HAVE_JIT
 namespace {
 
 /// One compiled function. `entry` null means: runs in the interpreter (see `reason`).
@@ -43,16 +41,15 @@ GlobalStats& global_stats() {
 /// serialised by a mutex per module (it guards the compiler, the decoder and code memory).
 class ModuleJit final : public ModuleCache {
  public:
-  explicit ModuleJit(const WasmModule& m)
-      : m_(m), n_(m.functions.size()), funcs_(std::make_unique<std::atomic<JitFunc*>[]>(n_)) {}
-  ~ModuleJit() override {
-    for (size_t i = 0; i < n_; ++i) delete funcs_[i].load(std::memory_order_relaxed);
-  }
+  explicit ModuleJit(const WasmModule& m) : m_(m), table_(m.functions.size()) {}
+
+  /// The code table of unmetered code (runtime/code_table.h); FuncInst::code points here.
+  rt::CodeTable& table() { return table_; }
 
   JitFunc* get(uint32_t defined, std::string* error) {
-    if (JitFunc* c = funcs_[defined].load(std::memory_order_acquire)) return c;
+    if (rt::TierCode* c = table_.get(defined)) return static_cast<JitFunc*>(c);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (JitFunc* c = funcs_[defined].load(std::memory_order_relaxed)) return c;
+    if (rt::TierCode* c = table_.get(defined)) return static_cast<JitFunc*>(c);  // raced, lost
     auto fn = std::make_unique<JitFunc>();
     Result<void> r;
     if (m_.validated) {
@@ -83,9 +80,7 @@ class ModuleJit final : public ModuleCache {
       fn->reason = c.unsupported();
       record(0, 0, fn->reason);
     }
-    JitFunc* p = fn.release();
-    funcs_[defined].store(p, std::memory_order_release);
-    return p;
+    return static_cast<JitFunc*>(table_.publish(defined, std::move(fn)));
   }
 
  private:
@@ -109,8 +104,7 @@ class ModuleJit final : public ModuleCache {
   }
 
   const WasmModule& m_;
-  size_t n_;
-  std::unique_ptr<std::atomic<JitFunc*>[]> funcs_;
+  rt::CodeTable table_;
   std::mutex mutex_;
   Compiler compiler_;
   CodeMemory code_;
@@ -130,35 +124,47 @@ class JitTier final : public rt::Tier {
   explicit JitTier(Options o = {}) : options(std::move(o)) {}
   std::string_view name() const override { return "jit"; }
   rt::EntryFn module_entry(const WasmModule&) override;
+  /// Unmetered code is the JIT's; metered variants (fuel, epochs) are the interpreter's for
+  /// now, so a store with fuel or epochs runs its functions in the interpreter.
+  rt::CodeTable* code_table(const WasmModule& m, uint8_t metering) override {
+    if (metering != rt::kMeterNone) return interp::tier().code_table(m, metering);
+    return &module_jit(m).table();
+  }
   Options options;
 };
 
-void count_option_fallback() {
+void count_fallback(const char* reason) {
   GlobalStats& g = global_stats();
   std::lock_guard<std::mutex> lock(g.mutex);
   ++g.s.fallbacks;
-  ++g.s.fallback_reasons["interpreted by option"];
+  ++g.s.fallback_reasons[reason];
+}
+
+/// Hands `f` to the interpreter: its entry, and its slot in the interpreter's code table.
+TrapKind run_interpreted(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
+  const WasmModule& m = *f->instance->module;
+  uint8_t metering = ctx->store->metering();
+  f->entry = interp::tier().module_entry(m);
+  f->code = interp::tier().code_table(m, metering)->slot(f->index - m.num_imported_funcs);
+  return f->entry(ctx, f, io);
 }
 
 TrapKind jit_entry(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   const WasmModule& m = *f->instance->module;
+  if (ctx->store->metering() != rt::kMeterNone) {
+    count_fallback("metered store (fuel/epochs): interpreter");
+    return run_interpreted(ctx, f, io);
+  }
   if (auto* t = dynamic_cast<JitTier*>(ctx->store->tier()); t != nullptr && t->options.interpret &&
                                                            t->options.interpret(m, f->index)) {
-    count_option_fallback();
-    f->entry = interp::tier().module_entry(m);
-    f->code = nullptr;
-    return f->entry(ctx, f, io);
+    count_fallback("interpreted by option");
+    return run_interpreted(ctx, f, io);
   }
   std::string error;
   JitFunc* c = module_jit(m).get(f->index - m.num_imported_funcs, &error);
   if (c == nullptr) return ctx->raise(TrapKind::HostError, "compile error: " + error);
-  if (c->entry != nullptr) {
-    f->entry = c->entry;
-    f->code = c;
-  } else {
-    f->entry = interp::tier().module_entry(m);
-    f->code = nullptr;
-  }
+  if (c->entry == nullptr) return run_interpreted(ctx, f, io);
+  f->entry = c->entry;
   return f->entry(ctx, f, io);
 }
 
@@ -166,10 +172,12 @@ rt::EntryFn JitTier::module_entry(const WasmModule&) { return &jit_entry; }
 
 }  // namespace
 
-rt::Tier* tier() {
+rt::Tier& tier() {
   static JitTier t;
-  return &t;
+  return t;
 }
+
+bool host_supported() { return true; }
 
 std::unique_ptr<rt::Tier> make_tier(Options options) { return std::make_unique<JitTier>(std::move(options)); }
 
@@ -186,17 +194,6 @@ Stats stats() {
   return g.s;
 }
 
-#else  // no JIT in this build
-
-rt::Tier* tier() { return nullptr; }
-std::unique_ptr<rt::Tier> make_tier(Options) { return nullptr; }
-bool compile_module(const WasmModule&, std::string* error) {
-  if (error != nullptr) *error = "this build has no JIT";
-  return false;
-}
-Stats stats() { return {}; }
-
-#endif
 
 std::string stats_report() {
   Stats s = stats();

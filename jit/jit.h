@@ -4,7 +4,8 @@
 // in the interpreter instead (a per-function fallback), which is counted, never silent:
 // stats() / stats_report() say how many and why.
 //
-//   if (rt::Tier* t = shard::jit::tier()) { rt::Store store(config, t); ... }
+// The tier is chosen through tiers/ (tiers::select_tier(TierKind::Jit), `--tier jit`); this
+// header exists only in builds with the JIT (the CMake target shard_jit, SHARD_HAVE_JIT).
 #pragma once
 
 #include <cstddef>
@@ -17,9 +18,11 @@
 
 namespace shard::jit {
 
-/// The process-wide JIT tier, or null when this build or host has none (not x86-64, or
-/// built without asmjit).
-rt::Tier* tier();
+/// The process-wide JIT tier (tiers/tiers.h: the registration hook).
+rt::Tier& tier();
+/// Whether this host can run the JIT's code (tiers/tiers.h). The build is x86-64 only; the
+/// code needs SSE2 (every x86-64) and uses LZCNT/BMI1/POPCNT only when the CPU has them.
+bool host_supported();
 
 /// Options of a JIT tier instance.
 struct Options {
@@ -28,8 +31,7 @@ struct Options {
   /// index space. Counted as fallbacks with the reason "interpreted by option".
   std::function<bool(const WasmModule& m, uint32_t func_index)> interpret;
 };
-/// A JIT tier with options (tier() has none). Null where the build or host has no JIT.
-/// Code compiled for a module is shared by all JIT tiers; the options only choose which
+/// A JIT tier with options (tier() has none). Code compiled for a module is shared by all JIT tiers; the options only choose which
 /// functions run it.
 std::unique_ptr<rt::Tier> make_tier(Options options);
 

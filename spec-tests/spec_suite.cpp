@@ -5,6 +5,11 @@
 //   shard_spec [--suite DIR] [--tier 2.0] [--feature F] [--expected FILE] [--update] [-v] [FILTER...]
 //   shard_spec --component-model [--suite DIR] [--expected FILE] [--update] [-v] [FILTER...]
 //
+// --tier takes either a suite tier of TIERS.tsv (2.0, 3.0: a number) or an execution tier
+// (interp, jit, auto; default auto), and may be given once for each. --bounds-checks runs
+// with memory accesses checked in software instead of through guard pages (CTest runs the
+// core suite both ways: spec-tier-2.0 and spec-tier-2.0-bounds-checks).
+//
 // DIR defaults to $SHARD_TESTSUITE_DIR, else the path configured at build time
 // (../shared/wasm-testsuite beside the checkout). FILTERs keep files whose path contains one.
 // --feature F keeps the tier's rows that list F in their feature column (not as "F(neg)") and
@@ -33,13 +38,17 @@
 
 #include "shard/component.h"
 #include "shard/wast.h"
+#ifdef SHARD_HAVE_JIT
 #include "jit/jit.h"
+#endif
 
 namespace {
 
 struct Options {
   std::string suite;
-  std::string tier = "2.0";
+  std::string tier = "2.0";                   ///< the suite tier (TIERS.tsv)
+  shard::TierKind exec_tier = shard::TierKind::Auto;
+  bool bounds_checks = false;
   std::string feature;  ///< empty: every row of the tier
   std::string expected_path = SHARD_SPEC_EXPECTED;
   bool update = false;
@@ -133,7 +142,15 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--suite") opt.suite = need("--suite");
-    else if (a == "--tier") opt.tier = need("--tier");
+    else if (a == "--tier") {
+      std::string t = need("--tier");
+      if (auto k = shard::parse_tier_name(t)) opt.exec_tier = *k;
+      else if (!t.empty() && t[0] >= '0' && t[0] <= '9') opt.tier = t;
+      else {
+        fmt::print(stderr, "shard_spec: unknown tier {} (a suite tier such as 2.0, or interp, jit, auto)\n", t);
+        return 2;
+      }
+    } else if (a == "--bounds-checks") opt.bounds_checks = true;
     else if (a == "--feature") opt.feature = need("--feature");
     else if (a == "--expected") opt.expected_path = need("--expected");
     else if (a == "--update") opt.update = true;
@@ -191,6 +208,8 @@ int main(int argc, char** argv) {
 
   auto expected = read_expected(opt.expected_path);
   shard::WastOptions wopts;
+  wopts.tier = opt.exec_tier;
+  wopts.signal_based_traps = !opt.bounds_checks;
   wopts.quiet = !opt.verbose;
   shard::WastStats total;
   int regressions = 0, broken = 0;
@@ -246,9 +265,10 @@ int main(int argc, char** argv) {
   fmt::print("files: {}, regressions: {}, script errors: {}, message mismatches: {}\n", files.size(), regressions,
              broken, total.message_mismatches);
   fmt::print("{} passed, {} failed, {} skipped\n", total.passed, total.failed, total.skipped);
-  // Under the JIT (SHARD_TIER=jit, temporary until the tier selection of issue #11), say how
-  // many functions ran as machine code and how many fell back to the interpreter.
-  if (const char* t = std::getenv("SHARD_TIER"); t != nullptr && std::string_view(t) == "jit")
-    fmt::print("{}\n", shard::jit::stats_report());
+  // Under the JIT, say how many functions ran as machine code and how many were left to the
+  // interpreter.
+#ifdef SHARD_HAVE_JIT
+  if (shard::jit::stats().compiled + shard::jit::stats().fallbacks != 0) fmt::print("{}\n", shard::jit::stats_report());
+#endif
   return (regressions == 0 && broken == 0) ? 0 : 1;
 }

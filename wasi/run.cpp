@@ -1,7 +1,7 @@
 // Running a WASI command: load, link wasi_snapshot_preview1, instantiate, call _start.
 #include <fmt/format.h>
 
-#include "interp/interp.h"
+#include "tiers/tiers.h"
 #include "valid/validator.h"
 #include "wasi/context.h"
 
@@ -13,15 +13,21 @@ namespace {
 /// wasmtime reports it).
 constexpr uint32_t kTrapExitCode = 134;
 
-}  // namespace
-
 Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const std::shared_ptr<WasiContext>& ctx,
-                               rt::Tier& tier, const rt::StoreConfig& store_config) {
+                               const Engine& engine, const StopConditions& stop) {
+  Result<rt::Tier*> tier = tiers::select_tier(engine.config().tier);
+  if (!tier) return std::move(tier).error();
   Result<WasmModule> loaded = load_module(std::move(bytes));
   if (!loaded) return std::move(loaded).error();
   auto module = std::make_shared<const WasmModule>(std::move(loaded).value());
 
-  rt::Store store(store_config, &tier);
+  rt::Store store(rt::store_config(engine), *tier);
+  if (stop.fuel) {
+    if (auto r = store.set_fuel(*stop.fuel); !r) return std::move(r).error();
+  }
+  if (stop.epoch_deadline) {
+    if (auto r = store.set_epoch_deadline(*stop.epoch_deadline); !r) return std::move(r).error();
+  }
   Result<std::vector<rt::Extern>> imports = link_imports(store, *module, ctx);
   if (!imports) return std::move(imports).error();
 
@@ -55,15 +61,23 @@ Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const std::shared_ptr
     return out;
   }
   out.trapped = true;
-  out.exit_code = kTrapExitCode;
+  out.stopped = r.trap->kind == TrapKind::OutOfFuel || r.trap->kind == TrapKind::Interrupted;
+  out.exit_code = out.stopped ? kStoppedExitCode : kTrapExitCode;
   out.trap_message = r.trap->to_string();
   return out;
 }
 
-Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config, const EngineConfig& engine) {
+}  // namespace
+
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config, const Engine& engine,
+                               const StopConditions& stop) {
   Result<std::shared_ptr<WasiContext>> ctx = WasiContext::create(config);
   if (!ctx) return std::move(ctx).error();
-  return run_command(std::move(bytes), *ctx, interp::tier(), rt::store_config(engine));
+  return run_command(std::move(bytes), *ctx, engine, stop);
+}
+
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config, const EngineConfig& engine) {
+  return run_command(std::move(bytes), config, Engine(engine));
 }
 
 }  // namespace shard::wasi

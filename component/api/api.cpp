@@ -8,7 +8,7 @@
 #include "component/api/convert.h"
 #include "component/api/inspect.h"
 #include "component/text/component_text.h"
-#include "interp/interp.h"
+#include "tiers/tiers.h"
 
 namespace shard::cm {
 
@@ -122,9 +122,20 @@ std::string Component::wit() const { return description(*impl_).wit; }
 
 // ---- Store --------------------------------------------------------------------------------
 
-Store::Impl::Impl(const EngineConfig& config) : store(rt::store_config(config), &interp::tier()) {}
-Store::Store(const EngineConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+Store::Impl::Impl(const Engine& engine, Result<rt::Tier*> tier)
+    : store(rt::store_config(engine), tier ? *tier : nullptr), tier_error(tier ? "" : tier.error().message) {}
+Store::Store(const EngineConfig& config) : Store(Engine(config)) {}
+Store::Store(const Engine& engine)
+    : impl_(std::make_unique<Impl>(engine, tiers::select_tier(engine.config().tier))) {}
 Store::~Store() = default;
+
+Result<void> Store::set_fuel(uint64_t units) { return impl_->store.core().set_fuel(units); }
+Result<uint64_t> Store::fuel() const { return impl_->store.core().fuel(); }
+Result<void> Store::set_epoch_deadline(uint64_t ticks) { return impl_->store.core().set_epoch_deadline(ticks); }
+void Store::on_epoch_deadline(std::function<std::optional<uint64_t>()> callback) {
+  if (!callback) return impl_->store.core().on_epoch_deadline(nullptr);
+  impl_->store.core().on_epoch_deadline([cb = std::move(callback)](rt::Store&) { return cb(); });
+}
 
 // ---- Func / Instance ----------------------------------------------------------------------
 
@@ -331,6 +342,7 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
     return Error(ErrorKind::Unlinkable, fmt::format("import `{}` is not satisfied: define it in the Linker or link a component "
                                                     "that exports it", name));
   }
+  if (!store.impl().tier_error.empty()) return Error(ErrorKind::Unsupported, store.impl().tier_error);
   auto r = store.impl().store.instantiate(c.impl()->loaded, imports);
   if (!r) return std::move(r).error();
   auto impl = std::make_shared<Instance::Impl>();

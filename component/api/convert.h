@@ -37,8 +37,9 @@ struct Component::Impl {
 };
 
 struct Store::Impl {
-  explicit Impl(const EngineConfig& config);
+  Impl(const Engine& engine, Result<rt::Tier*> tier);
   run::Store store;
+  std::string tier_error;  ///< why the configured tier is unavailable, or empty
 };
 
 struct Func::Impl {

@@ -10,7 +10,7 @@
 
 #include "component/runtime/instance.h"
 #include "component/text/component_text.h"
-#include "interp/interp.h"
+#include "tiers/tiers.h"
 #include "shard/component.h"
 #include "wast/report.h"
 
@@ -180,7 +180,8 @@ bool is_unsupported(const Error& e) { return e.kind == ErrorKind::Unsupported; }
 
 class Runner {
  public:
-  Runner(std::string_view name, const WastOptions& opts) : report_(name, opts), store_(rt::StoreConfig{}, &interp::tier()) {}
+  Runner(std::string_view name, const WastOptions& opts, rt::Tier* tier)
+      : report_(name, opts), store_(rt::StoreConfig{.signal_based_traps = opts.signal_based_traps}, tier) {}
 
   WastStats run(const text::ComponentScript& script) {
     for (const ComponentCommand& cmd : script.commands) command(cmd);
@@ -405,7 +406,9 @@ bool is_component_script(std::string_view t) {
 Result<WastStats> run_wast(std::string_view text, std::string_view name, const WastOptions& options) {
   auto script = component::text::parse_component_script(text);
   if (!script) return std::move(script).error();
-  Runner r(name, options);
+  Result<rt::Tier*> tier = tiers::select_tier(options.tier);
+  if (!tier) return std::move(tier).error();
+  Runner r(name, options, *tier);
   return r.run(*script);
 }
 

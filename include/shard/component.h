@@ -249,7 +249,16 @@ class Component {
 class Store {
  public:
   explicit Store(const EngineConfig& config = {});
+  /// With an engine whose epoch another thread may advance (Engine::increment_epoch).
+  explicit Store(const Engine& engine);
   ~Store();
+  /// Fuel and epochs for every core instance of the store's components, with the same
+  /// rules as shard::Store (shard.h): one unit per function entry and loop iteration;
+  /// "all fuel consumed" / "interrupted" come back from Func::call as ErrorKind::Trap.
+  Result<void> set_fuel(uint64_t units);
+  Result<uint64_t> fuel() const;
+  Result<void> set_epoch_deadline(uint64_t ticks);
+  void on_epoch_deadline(std::function<std::optional<uint64_t>()> callback);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   struct Impl;

@@ -52,16 +52,6 @@ namespace detail {
 struct Access;  // lib/api's door to the handles' internals
 }
 
-/// Configuration shared by modules and stores. Cheap; create one per application.
-class Engine {
- public:
-  explicit Engine(EngineConfig config = {}) : config_(config) {}
-  const EngineConfig& config() const { return config_; }
-
- private:
-  EngineConfig config_;
-};
-
 /// The type of an import or export.
 struct ExternType {
   ExternKind kind = ExternKind::Func;
@@ -116,9 +106,27 @@ class Store {
   const Engine& engine() const { return engine_; }
   rt::Store& raw() { return *store_; }  ///< Shard-internal; not for embedders
 
+  /// Fuel: a deterministic budget. One unit is consumed at every function entry and every
+  /// time execution reaches the start of a `loop` (its first entry and each branch back to
+  /// it); when none is left the guest traps "all fuel consumed" (TrapKind::OutOfFuel). Needs
+  /// EngineConfig::consume_fuel (else ErrorKind::Usage). A new store has 0 units.
+  Result<void> set_fuel(uint64_t units);
+  /// The units left.
+  Result<uint64_t> fuel() const;
+  /// Epochs: trap "interrupted" (TrapKind::Interrupted) at the first function entry or loop
+  /// iteration once the engine's epoch (Engine::increment_epoch) has advanced `ticks` past
+  /// its value now. Needs EngineConfig::epoch_interruption (else ErrorKind::Usage).
+  Result<void> set_epoch_deadline(uint64_t ticks);
+  /// Instead of trapping at the deadline, call `callback`: it returns how many more ticks to
+  /// run (the deadline moves to now + that; 0 stops) or nullopt to trap "interrupted".
+  void on_epoch_deadline(std::function<std::optional<uint64_t>()> callback);
+  /// Why this store cannot run code (the configured tier is not available), or empty.
+  const std::string& tier_error() const { return tier_error_; }
+
  private:
   Engine engine_;
   std::unique_ptr<rt::Store> store_;
+  std::string tier_error_;
 };
 
 class Func;

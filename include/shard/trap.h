@@ -24,6 +24,8 @@ enum class TrapKind : uint8_t {
   HostError,                ///< a host function failed; the message says why
   Exit,                     ///< the guest asked to exit (WASI proc_exit); not an error
   Exception,                ///< an uncaught Wasm exception (exception handling) left the call
+  OutOfFuel,                ///< "all fuel consumed" (Store::set_fuel's budget ran out)
+  Interrupted,              ///< "interrupted" (the store's epoch deadline was reached)
 };
 
 /// The spec's wording for a trap kind.
@@ -44,6 +46,8 @@ constexpr std::string_view trap_message(TrapKind kind) {
     case TrapKind::HostError: return "host error";
     case TrapKind::Exit: return "exit";
     case TrapKind::Exception: return "uncaught exception";
+    case TrapKind::OutOfFuel: return "all fuel consumed";
+    case TrapKind::Interrupted: return "interrupted";
   }
   return "trap";
 }

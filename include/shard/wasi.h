@@ -57,18 +57,28 @@ Preopen parse_dir_spec(std::string_view spec, bool read_only);
 Result<std::pair<std::string, std::string>> parse_env_spec(std::string_view spec);
 
 /// How a command ended.
+/// Exit status after the guest was stopped by its fuel or epoch budget (as timeout(1)).
+inline constexpr uint32_t kStoppedExitCode = 124;
+
 struct RunOutcome {
-  uint32_t exit_code = 0;    ///< proc_exit's code; 0 when _start returned; 134 after a trap
+  /// proc_exit's code; 0 when _start returned; 134 after a trap; kStoppedExitCode (124) when
+  /// fuel ran out or the epoch deadline passed
+  uint32_t exit_code = 0;
   bool trapped = false;      ///< the guest trapped (trap_message says how)
+  bool stopped = false;      ///< ... with "all fuel consumed" or "interrupted"
   std::string trap_message;  ///< message and wasm backtrace
 };
 
 /// Decodes, validates, links (wasi_snapshot_preview1 only) and instantiates a WASI command,
-/// then runs its `_start` on the interpreter. Errors: Malformed/Invalid bytes, Unlinkable
+/// then runs its `_start` on the configured tier. Errors: Malformed/Invalid bytes, Unlinkable
 /// imports (an unknown WASI function is named), Io for a preopen that cannot be opened,
 /// Uninstantiable. A guest trap is an outcome, not an error.
 /// `engine` gives the limits (memory pages, call depth, stack) and the tier.
 Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config,
                                const EngineConfig& engine = {});
+/// The same with an engine (whose epoch another thread may advance) and a fuel / epoch
+/// budget for the command's store. An unavailable tier is ErrorKind::Unsupported.
+Result<RunOutcome> run_command(std::vector<uint8_t> bytes, const WasiConfig& config, const Engine& engine,
+                               const StopConditions& stop = {});
 
 }  // namespace shard::wasi

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "shard/config.h"
 #include "shard/result.h"
 
 namespace shard {
@@ -14,6 +15,8 @@ struct WastOptions {
   std::FILE* out = stdout;   ///< where failures (and, if verbose, every command) are printed
   bool verbose = false;      ///< print every command's outcome, not only failures
   bool quiet = false;        ///< print nothing per command (summary is still returned)
+  TierKind tier = TierKind::Auto;  ///< the execution tier; an unavailable one is an Error
+  bool signal_based_traps = true;  ///< false: memory accesses checked in software (EngineConfig)
 };
 
 /// Outcome counts for one script. Every command of the script is counted exactly once

@@ -117,10 +117,14 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_bytes, JL
   a_.lea(kScratch, x86::ptr(kFrame, static_cast<int32_t>(frame_bytes)));
   a_.cmp(kScratch, x86::qword_ptr(kCtx, L::kCtxStackEnd));
   a_.ja(lab(exhausted));
+  // The native stack limit (runtime.h: ExecContext::stack_limit): JIT frames and the helpers
+  // they call use the host stack, so deep recursion ends in "call stack exhausted".
+  a_.cmp(x86::rsp, x86::qword_ptr(kCtx, L::kCtxStackLimit));
+  a_.jb(lab(exhausted));
   a_.inc(x86::eax);
   a_.mov(x86::dword_ptr(kCtx, L::kCtxDepth), x86::eax);
-  // HOOK(native stack limit, fuel, epochs — issue #11): the entry checks go here, each a
-  // compare and a jump to an out-of-line stub like the ones above.
+  // HOOK(fuel, epochs): metered code is not compiled by the JIT yet (jit.cpp runs metered
+  // stores' functions in the interpreter); the entry checks would go here.
   // exec/instructions.rst: function calls — declared locals start at their default (zero).
   uint32_t n = nlocals - nparams;
   if (n > 0 && n <= 16) {

@@ -197,6 +197,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   // tier's one entry point (which finds each function's code itself).
   Tier* tier = store.tier();
   EntryFn entry = tier != nullptr ? tier->module_entry(m) : &no_tier_entry;
+  CodeTable* table = tier != nullptr ? tier->code_table(m, store.metering()) : nullptr;
   std::vector<const FuncType*> type_ptrs;
   type_ptrs.reserve(m.types.size());
   for (uint32_t id : inst->type_id_vec) type_ptrs.push_back(&store.type_of(id));
@@ -209,7 +210,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
                                            .type_id = inst->type_id_vec[ti],
                                            .index = idx,
                                            .type = ft,
-                                           .code = nullptr,
+                                           .code = table != nullptr ? table->slot(idx - m.num_imported_funcs) : nullptr,
                                            .host = nullptr,
                                            .nparams = static_cast<uint32_t>(ft->params.size()),
                                            .nresults = static_cast<uint32_t>(ft->results.size())});

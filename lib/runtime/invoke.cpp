@@ -1,10 +1,46 @@
 // Invocation (exec/modules.rst: invocation) and the host-function side of the calling
 // convention. Every trap comes back as a value; the store stays usable afterwards.
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include "runtime/runtime.h"
 
 namespace shard::rt {
+
+namespace {
+
+/// Host stack left below the native stack limit for what runs there without a check: host
+/// functions, libc, the trap path.
+constexpr uintptr_t kHostStackReserve = 64u << 10;
+
+/// The lowest address of the calling thread's stack, cached per thread (0 if unknown).
+uintptr_t thread_stack_low() {
+  thread_local const uintptr_t low = [] {
+    uintptr_t r = 0;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* addr = nullptr;
+      size_t size = 0;
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0) r = reinterpret_cast<uintptr_t>(addr);
+      pthread_attr_destroy(&attr);
+    }
+    return r;
+  }();
+  return low;
+}
+
+/// The native stack limit for an outermost host→wasm entry whose frame is at `sp`:
+/// `max_wasm_stack` below it, but never closer than kHostStackReserve to the thread's stack
+/// end, whatever the thread's stack size.
+uintptr_t native_stack_limit(uintptr_t sp, size_t max_wasm_stack) {
+  uintptr_t limit = sp > max_wasm_stack ? sp - max_wasm_stack : 0;
+  if (uintptr_t low = thread_stack_low(); low != 0 && low + kHostStackReserve > limit) {
+    limit = low + kHostStackReserve;
+  }
+  return limit;
+}
+
+}  // namespace
 
 TrapKind host_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
   if (ctx->depth >= ctx->max_depth) return ctx->raise(TrapKind::CallStackExhausted);
@@ -66,6 +102,11 @@ CallResult call(Store& store, FuncInst* func, std::span<const Value> args) {
   Slot* saved_top = ctx.stack_top;
   uint32_t saved_depth = ctx.depth;
   ctx.stack_top = io + n;
+  if (ctx.reentry == 0) {
+    // The outermost entry on this thread (for this store) fixes the native stack budget.
+    ctx.stack_limit =
+        native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), store.config().max_wasm_stack);
+  }
   ++ctx.reentry;
   TrapKind k = func->entry(&ctx, func, io);
   --ctx.reentry;

@@ -32,11 +32,15 @@ inline constexpr size_t kFuncTypeId = 16;
 inline constexpr size_t kSlotSize = 16;
 // ExecContext: what compiled code reads and writes on calls (the value stack's bounds, the
 // call depth, the caller a host function sees).
-inline constexpr size_t kCtxStackEnd = 16;
-inline constexpr size_t kCtxStackTop = 24;
-inline constexpr size_t kCtxDepth = 32;
-inline constexpr size_t kCtxMaxDepth = 36;
-inline constexpr size_t kCtxCaller = 48;
+inline constexpr size_t kCtxFuel = 0;
+inline constexpr size_t kCtxEpochDeadline = 8;
+inline constexpr size_t kCtxEpoch = 16;
+inline constexpr size_t kCtxStackLimit = 24;
+inline constexpr size_t kCtxStackEnd = 48;
+inline constexpr size_t kCtxStackTop = 56;
+inline constexpr size_t kCtxDepth = 64;
+inline constexpr size_t kCtxMaxDepth = 68;
+inline constexpr size_t kCtxCaller = 80;
 
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
@@ -59,6 +63,10 @@ SHARD_CHECK_OFFSET(GlobalInst, value, kGlobalValue);
 SHARD_CHECK_OFFSET(FuncInst, entry, kFuncEntry);
 SHARD_CHECK_OFFSET(FuncInst, instance, kFuncInstance);
 SHARD_CHECK_OFFSET(FuncInst, type_id, kFuncTypeId);
+SHARD_CHECK_OFFSET(ExecContext, fuel, kCtxFuel);
+SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kCtxEpochDeadline);
+SHARD_CHECK_OFFSET(ExecContext, epoch, kCtxEpoch);
+SHARD_CHECK_OFFSET(ExecContext, stack_limit, kCtxStackLimit);
 SHARD_CHECK_OFFSET(ExecContext, stack_end, kCtxStackEnd);
 SHARD_CHECK_OFFSET(ExecContext, stack_top, kCtxStackTop);
 SHARD_CHECK_OFFSET(ExecContext, depth, kCtxDepth);

@@ -17,6 +17,7 @@
 // A non-None return is a trap; its details (message, backtrace) are in ctx->trap.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "module.h"
+#include "runtime/code_table.h"
 #include "runtime/v128.h"
 #include "shard/config.h"
 #include "shard/result.h"
@@ -115,11 +117,21 @@ struct StoreConfig {
   uint32_t max_call_depth = 20'000;     ///< wasm + host frames; beyond → "call stack exhausted"
   uint32_t max_host_reentry = 200;      ///< nested host→wasm entries (each uses host stack)
   size_t value_stack_bytes = 64u << 20; ///< reserved (not committed) up front; 16 bytes per slot
-  /// Reserve the whole 32-bit index space plus offsets (8 GiB) plus a guard per memory so
-  /// bounds checks can be elided by a JIT and memory.grow never moves the base. When false,
-  /// memories reserve max_pages (or their declared max) + guard_bytes.
+  /// Reserve every address a 32-bit access can form (4 GiB + the largest u32 offset + the
+  /// widest access) plus a guard per memory (kFullReservation, memory.cpp), so bounds checks
+  /// can be elided and memory.grow never moves the base. When false, memories reserve
+  /// max_pages (or their declared max) + guard_bytes.
   bool reserve_full_memory = true;
   size_t guard_bytes = 64u << 10;       ///< guard region after the reservation, when !reserve_full_memory
+  /// Loads and stores on a fully reserved memory rely on the guard region (the fault becomes
+  /// the trap, runtime/signals.h) instead of software checks. Needs reserve_full_memory.
+  bool signal_based_traps = true;
+  /// Native stack wasm may use below the outermost host→wasm entry (EngineConfig::max_wasm_stack).
+  size_t max_wasm_stack = 512u << 10;
+  /// Which checks compiled code carries (Metering bits): fuel and/or epochs.
+  uint8_t metering = kMeterNone;
+  /// The engine's epoch counter (Engine::epoch_counter); null: the store's own, never advanced.
+  const std::atomic<uint64_t>* epoch = nullptr;
 };
 
 /// A function instance (exec/runtime.rst: function instances). `entry` is the calling
@@ -147,9 +159,10 @@ struct FuncInst {
   uint32_t type_id = 0;             ///< store-canonical signature id (Store::intern_type)
   uint32_t index = 0;               ///< index in the instance's function space (defining module)
   const FuncType* type = nullptr;
-  /// Not owned: the tier's code for this function, from the module's cache. The tier fills
-  /// it on the first call through this FuncInst (a store is single-threaded, so no atomics).
-  TierCode* code = nullptr;
+  /// The function's slot in its module's code table for the store's tier and variant
+  /// (code_table.h): every instance of the module shares it, so publishing new code there
+  /// (lazy compilation, tier-up) is one atomic store. Null for host functions.
+  std::atomic<TierCode*>* code = nullptr;
   const HostFunc* host = nullptr;   ///< host functions only; owned by the store
   uint32_t nparams = 0, nresults = 0;
   bool is_host() const { return instance == nullptr; }
@@ -293,9 +306,22 @@ struct HostCall {
   TrapKind fail(const Error& e);
 };
 
-/// Per-store execution state shared by all tiers: the value stack, the call depth, and the
-/// trap being propagated. One per Store (a Store is single-threaded).
+/// Per-store execution state shared by all tiers: the interruption state, the value stack,
+/// the call depth, and the trap being propagated. One per Store (a Store is single-threaded).
+///
+/// The head is read by compiled code at fixed offsets (layout.h). The interruption checks a
+/// tier places at every function entry and loop iteration (its metered code variant only):
+///   fuel:   if (fuel == 0) trap OutOfFuel ("all fuel consumed"); else --fuel;
+///   epoch:  if (epoch->load(relaxed) >= epoch_deadline) k = epoch_deadline_reached(ctx);
+/// and at every function entry that runs on the host stack:
+///   if (native sp < stack_limit) trap CallStackExhausted.
 struct ExecContext {
+  // ---- fixed offsets (layout.h) ----
+  uint64_t fuel = 0;                            ///< remaining fuel units (metered code only)
+  uint64_t epoch_deadline = UINT64_MAX;         ///< the epoch at which to interrupt
+  const std::atomic<uint64_t>* epoch = nullptr; ///< the engine's counter (never null in a store)
+  uintptr_t stack_limit = 0;                    ///< lowest native stack address wasm may reach
+  // ---- end of fixed offsets ----
   Store* store = nullptr;
   Slot* stack_base = nullptr;
   Slot* stack_end = nullptr;
@@ -316,18 +342,29 @@ struct ExecContext {
 
 /// The runtime limits an embedder's EngineConfig asks for.
 StoreConfig store_config(const EngineConfig& engine);
+/// The same, plus the engine's epoch counter.
+StoreConfig store_config(const Engine& engine);
 
-/// An execution tier (interpreter, JIT): provides the entry point of wasm functions.
-/// `module_entry` is called once per instantiation and its result becomes the `entry` of
-/// every function the module defines; the entry finds the function's code from the callee
-/// (FuncInst::code, filled lazily from the tier's per-module cache). Instantiation never
-/// compiles: code is compiled per module, on a function's first call in any instance, and
-/// shared by all instances of the module in every store and thread.
+/// The slow path of the epoch check: the deadline was reached. Calls the store's deadline
+/// callback if it has one (which may extend the deadline: execution continues), else
+/// raises Interrupted. Returns the trap kind (None to continue).
+TrapKind epoch_deadline_reached(ExecContext* ctx);
+
+/// An execution tier (interpreter, JIT): provides the entry point of wasm functions and
+/// their code. `module_entry` is called once per instantiation and its result becomes the
+/// `entry` of every function the module defines; `code_table` gives the module's table for
+/// the store's code variant (Metering bits), and each defined FuncInst points at its slot.
+/// The entry finds the function's code through that slot, compiling on the first call in
+/// any instance. Instantiation never compiles: code is compiled per module and shared by
+/// all instances of the module in every store and thread.
 class Tier {
  public:
   virtual ~Tier() = default;
   virtual std::string_view name() const = 0;
   virtual EntryFn module_entry(const WasmModule& m) = 0;
+  /// The module's code table for `metering` (created on first use), or null when the tier
+  /// keeps code elsewhere.
+  virtual CodeTable* code_table(const WasmModule& m, uint8_t metering) = 0;
 };
 
 /// Owns every runtime object; objects live as long as the store and have stable addresses.
@@ -341,6 +378,20 @@ class Store {
 
   const StoreConfig& config() const { return config_; }
   Tier* tier() const { return tier_; }
+  uint8_t metering() const { return config_.metering; }
+
+  /// Fuel (deterministic interruption): the units left, and setting them. Errors when the
+  /// store's code does not count fuel (EngineConfig::consume_fuel).
+  Result<void> set_fuel(uint64_t units);
+  Result<uint64_t> fuel() const;
+  /// Epochs: interrupt when the engine's epoch reaches (current epoch + ticks). Errors when
+  /// the store's code does not check epochs (EngineConfig::epoch_interruption).
+  Result<void> set_epoch_deadline(uint64_t ticks);
+  /// Called when the deadline is reached instead of trapping: return a number of ticks to
+  /// extend the deadline by and continue, or nullopt to trap "interrupted".
+  using EpochCallback = std::function<std::optional<uint64_t>(Store&)>;
+  void on_epoch_deadline(EpochCallback cb) { epoch_callback_ = std::move(cb); }
+  const EpochCallback& epoch_callback() const { return epoch_callback_; }
   void set_tier(Tier* tier) { tier_ = tier; }
   ExecContext& exec() { return ctx_; }
 
@@ -373,6 +424,8 @@ class Store {
   StoreConfig config_;
   Tier* tier_ = nullptr;
   ExecContext ctx_;
+  std::atomic<uint64_t> own_epoch_{0};  ///< when the config names no engine counter
+  EpochCallback epoch_callback_;
   void* stack_mapping_ = nullptr;
   size_t stack_mapping_size_ = 0;
   std::vector<std::unique_ptr<FuncType>> types_;

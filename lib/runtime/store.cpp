@@ -11,6 +11,7 @@ namespace shard::rt {
 Store::Store(StoreConfig config, Tier* tier) : config_(config), tier_(tier) {
   ctx_.store = this;
   ctx_.max_depth = config_.max_call_depth;
+  ctx_.epoch = config_.epoch != nullptr ? config_.epoch : &own_epoch_;
   size_t slots = std::max<size_t>(config_.value_stack_bytes / sizeof(Slot), 1024);
   // Reserved lazily: untouched stack pages cost nothing.
   void* p = mmap(nullptr, slots * sizeof(Slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -107,6 +108,44 @@ ExnInst* Store::alloc_exn(TagInst* tag, const Slot* fields, bool exposed) {
   return e;
 }
 
+Result<void> Store::set_fuel(uint64_t units) {
+  if ((config_.metering & kMeterFuel) == 0) {
+    return Error{ErrorKind::Usage, "fuel is not enabled for this store (EngineConfig::consume_fuel)"};
+  }
+  ctx_.fuel = units;
+  return {};
+}
+
+Result<uint64_t> Store::fuel() const {
+  if ((config_.metering & kMeterFuel) == 0) {
+    return Error{ErrorKind::Usage, "fuel is not enabled for this store (EngineConfig::consume_fuel)"};
+  }
+  return ctx_.fuel;
+}
+
+Result<void> Store::set_epoch_deadline(uint64_t ticks) {
+  if ((config_.metering & kMeterEpoch) == 0) {
+    return Error{ErrorKind::Usage,
+                 "epoch interruption is not enabled for this store (EngineConfig::epoch_interruption)"};
+  }
+  uint64_t now = ctx_.epoch->load(std::memory_order_relaxed);
+  ctx_.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  return {};
+}
+
+TrapKind epoch_deadline_reached(ExecContext* ctx) {
+  Store& store = *ctx->store;
+  if (store.epoch_callback()) {
+    std::optional<uint64_t> more = store.epoch_callback()(store);
+    if (more) {
+      (void)store.set_epoch_deadline(*more);
+      // A callback that extends by 0 ticks would be asked again at once, forever: it means "stop".
+      if (*more != 0) return TrapKind::None;
+    }
+  }
+  return ctx->raise(TrapKind::Interrupted);
+}
+
 TrapKind ExecContext::raise(TrapKind kind, std::string message) {
   trap.kind = kind;
   trap.message = message.empty() ? std::string(trap_message(kind)) : std::move(message);
@@ -150,6 +189,15 @@ StoreConfig store_config(const EngineConfig& c) {
   sc.max_call_depth = c.max_call_depth;
   sc.value_stack_bytes = c.max_stack_bytes;
   sc.reserve_full_memory = c.reserve_full_memory;
+  sc.signal_based_traps = c.signal_based_traps;
+  sc.max_wasm_stack = c.max_wasm_stack;
+  sc.metering = static_cast<uint8_t>((c.consume_fuel ? kMeterFuel : 0) | (c.epoch_interruption ? kMeterEpoch : 0));
+  return sc;
+}
+
+StoreConfig store_config(const Engine& e) {
+  StoreConfig sc = store_config(e.config());
+  sc.epoch = e.epoch_counter();
   return sc;
 }
 

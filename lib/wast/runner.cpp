@@ -51,7 +51,7 @@ Result<std::vector<uint8_t>> module_bytes(const ModuleSource& src) {
 
 class Runner {
  public:
-  Runner(std::string_view name, const WastOptions& opts, rt::Tier* tier) : report_(name, opts), session_(tier) {}
+  Runner(std::string_view name, const WastOptions& opts, rt::Tier* tier) : report_(name, opts), session_(tier, opts.signal_based_traps) {}
 
   WastStats run(const wast::Script& script) {
     for (const Command& cmd : script.commands) run_command(cmd);

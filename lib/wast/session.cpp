@@ -55,7 +55,7 @@ struct Session::Impl {
   std::map<std::string, std::shared_ptr<const WasmModule>> definitions;
   rt::Instance* current = nullptr;
 
-  explicit Impl(rt::Tier* tier) : store(rt::StoreConfig{}, tier) {
+  Impl(rt::Tier* tier, const rt::StoreConfig& config) : store(config, tier) {
     if (tier) build_spectest();
   }
 
@@ -107,7 +107,8 @@ struct Session::Impl {
   }
 };
 
-Session::Session(rt::Tier* tier) : impl_(std::make_unique<Impl>(tier)) {}
+Session::Session(rt::Tier* tier, bool signal_based_traps)
+    : impl_(std::make_unique<Impl>(tier, rt::StoreConfig{.signal_based_traps = signal_based_traps})) {}
 Session::~Session() = default;
 
 bool Session::can_execute() const { return impl_->store.tier() != nullptr; }

@@ -30,7 +30,8 @@ struct ActionOutcome {
 class Session {
  public:
   /// Without a tier, modules are only validated and actions are skipped.
-  explicit Session(rt::Tier* tier);
+  /// `signal_based_traps` false: the store checks memory accesses in software (StoreConfig).
+  explicit Session(rt::Tier* tier, bool signal_based_traps = true);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

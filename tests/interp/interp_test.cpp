@@ -36,7 +36,7 @@ struct Env {
     rt::FuncInst* f = inst->find_func(name);
     std::string err;
     REQUIRE(interp::compile_all(*inst, &err));
-    return interp::disassemble(*static_cast<interp::CompiledFunc*>(f->code));
+    return interp::disassemble(*static_cast<interp::CompiledFunc*>(f->code->load()));
   }
 };
 

@@ -227,8 +227,8 @@ TEST_CASE("the trusted body walk compiles what the validating walk compiles", "[
     REQUIRE(interp::compile_all(*y));
     REQUIRE(x->defined_funcs.size() == y->defined_funcs.size());
     for (size_t i = 0; i < x->defined_funcs.size(); ++i) {
-      const auto& cx = *static_cast<const interp::CompiledFunc*>(x->defined_funcs[i].code);
-      const auto& cy = *static_cast<const interp::CompiledFunc*>(y->defined_funcs[i].code);
+      const auto& cx = *static_cast<const interp::CompiledFunc*>(x->defined_funcs[i].code->load());
+      const auto& cy = *static_cast<const interp::CompiledFunc*>(y->defined_funcs[i].code->load());
       CHECK(&cx != &cy);
       CHECK(interp::disassemble(cx) == interp::disassemble(cy));
       CHECK(cx.offsets == cy.offsets);

@@ -1,7 +1,10 @@
 // The JIT against the interpreter: every test runs the same module and calls in both tiers
 // and requires the same results, or the same trap with the same message and backtrace.
-// Skipped (with a message) in builds without the JIT.
+// Compiled only in builds with the JIT.
 #include <catch2/catch.hpp>
+
+// Built only with the JIT (SHARD_HAVE_JIT comes with the shard_jit target).
+#ifdef SHARD_HAVE_JIT
 #include <fmt/format.h>
 
 #include <cmath>
@@ -37,7 +40,7 @@ struct Pair {
   rt::Instance* b = nullptr;
 
   explicit Pair(std::string_view text, const std::function<std::vector<rt::Extern>(rt::Store&)>& imports = {},
-                rt::Tier* jit_tier = jit::tier())
+                rt::Tier* jit_tier = &jit::tier())
       : jit_store(rt::StoreConfig{}, jit_tier) {
     auto ia = rt::instantiate(interp_store, load_wat(text), imports ? imports(interp_store) : std::vector<rt::Extern>{});
     auto ib = rt::instantiate(jit_store, load_wat(text), imports ? imports(jit_store) : std::vector<rt::Extern>{});
@@ -88,14 +91,8 @@ const uint64_t kI64s[] = {0, 1, 2, 63, 64, 65, 0x7fffffffffffffff, 0x80000000000
 
 }  // namespace
 
-#define REQUIRE_JIT()                                       \
-  if (jit::tier() == nullptr) {                             \
-    WARN("this build has no JIT: test skipped");            \
-    return;                                                 \
-  }
 
 TEST_CASE("jit: integer arithmetic, comparisons and conversions match the interpreter", "[jit]") {
-  REQUIRE_JIT();
   const char* ops32[] = {"i32.add", "i32.sub", "i32.mul", "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
                          "i32.and", "i32.or", "i32.xor", "i32.shl", "i32.shr_s", "i32.shr_u", "i32.rotl", "i32.rotr",
                          "i32.eq", "i32.ne", "i32.lt_s", "i32.lt_u", "i32.gt_s", "i32.gt_u", "i32.le_s", "i32.le_u",
@@ -148,7 +145,6 @@ TEST_CASE("jit: integer arithmetic, comparisons and conversions match the interp
 }
 
 TEST_CASE("jit: float arithmetic, comparisons and conversions are bit-exact", "[jit]") {
-  REQUIRE_JIT();
   std::string text = "(module\n";
   const char* bin[] = {"add", "sub", "mul", "div", "min", "max", "copysign"};
   const char* cmp[] = {"eq", "ne", "lt", "gt", "le", "ge"};
@@ -218,7 +214,6 @@ TEST_CASE("jit: float arithmetic, comparisons and conversions are bit-exact", "[
 }
 
 TEST_CASE("jit: control flow, multi-value, register pressure and spills", "[jit]") {
-  REQUIRE_JIT();
   Pair p(R"((module
     (func $swap (param i32 i64) (result i64 i32) (local.get 1) (local.get 0))
     (func (export "multi") (param i32 i64) (result i64 i32 i64)
@@ -296,7 +291,6 @@ TEST_CASE("jit: control flow, multi-value, register pressure and spills", "[jit]
 }
 
 TEST_CASE("jit: memory, globals and their traps", "[jit]") {
-  REQUIRE_JIT();
   Pair p(R"((module
     (memory 1 3)
     (global $g (mut i64) (i64.const 5))
@@ -331,7 +325,6 @@ TEST_CASE("jit: memory, globals and their traps", "[jit]") {
 }
 
 TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps keep their backtrace", "[jit]") {
-  REQUIRE_JIT();
   auto imports = [](rt::Store& s) {
     rt::FuncInst* host = s.create_host_func(FuncType{{ValType::I32}, {ValType::I32}},
                                             [](rt::HostCall& hc, const rt::Value* a, rt::Value* r) {
@@ -387,7 +380,6 @@ TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps 
 }
 
 TEST_CASE("jit: functions left to the interpreter are counted", "[jit]") {
-  REQUIRE_JIT();
   jit::Stats before = jit::stats();
   auto tier = jit::make_tier({.interpret = [](const WasmModule&, uint32_t i) { return i == 0; }});
   rt::Store store(rt::StoreConfig{}, tier.get());
@@ -406,7 +398,6 @@ TEST_CASE("jit: functions left to the interpreter are counted", "[jit]") {
 }
 
 TEST_CASE("jit: exception handling matches the interpreter (clauses, nesting, rethrow, loops)", "[jit]") {
-  REQUIRE_JIT();
   Pair p(R"((module
     (tag $a (param i64))
     (tag $b (param i32 f64))
@@ -464,3 +455,5 @@ TEST_CASE("jit: exception handling matches the interpreter (clauses, nesting, re
   REQUIRE_FALSE(r.ok());
   CHECK(r.trap->message == "null exception reference");
 }
+
+#endif  // SHARD_HAVE_JIT

@@ -1,12 +1,12 @@
-// The embedding API (include/shard/shard.h) over the runtime core and the interpreter.
+// The embedding API (include/shard/shard.h) over the runtime core and the configured tier.
 #include <fmt/format.h>
 
 #include <cstring>
 
-#include "api/tier.h"
 #include "runtime/runtime.h"
 #include "shard/shard.h"
 #include "shard/validate.h"
+#include "tiers/tiers.h"
 #include "valid/validator.h"
 
 namespace shard {
@@ -170,7 +170,20 @@ std::string_view Module::name() const { return ir_->names.module_name; }
 // ---- Store ----
 
 Store::Store(const Engine& engine) : engine_(engine) {
-  store_ = std::make_unique<rt::Store>(rt::store_config(engine.config()), &api::selected_tier());
+  Result<rt::Tier*> tier = tiers::select_tier(engine.config().tier);
+  if (!tier) tier_error_ = tier.error().message;
+  store_ = std::make_unique<rt::Store>(rt::store_config(engine), tier ? *tier : nullptr);
+}
+
+Result<void> Store::set_fuel(uint64_t units) { return store_->set_fuel(units); }
+Result<uint64_t> Store::fuel() const { return store_->fuel(); }
+Result<void> Store::set_epoch_deadline(uint64_t ticks) { return store_->set_epoch_deadline(ticks); }
+void Store::on_epoch_deadline(std::function<std::optional<uint64_t>()> callback) {
+  if (!callback) {
+    store_->on_epoch_deadline(nullptr);
+    return;
+  }
+  store_->on_epoch_deadline([cb = std::move(callback)](rt::Store&) { return cb(); });
 }
 
 Store::~Store() = default;
@@ -385,6 +398,7 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
       return Error{ErrorKind::Unlinkable, fmt::format("import \"{}\" \"{}\" belongs to another store", im.module, im.name)};
     imports.push_back(re);
   }
+  if (!store.tier_error().empty()) return Error{ErrorKind::Unsupported, store.tier_error()};
   auto inst = rt::instantiate(store.raw(), ir, imports);
   if (!inst) return std::move(inst).error();
   return Access::instance(&store, *inst);
