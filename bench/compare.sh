@@ -10,38 +10,21 @@ reps=${1:-3}
 bash .ci/install-deps test
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHARD_BUILD_TESTS=OFF >/dev/null
 cmake --build build-bench -j 2 --target shard_cli >/dev/null
-out=build-bench/programs
+# the kernels, sized so each run does enough work (a second or so in Shard) that process
+# start-up does not dominate
+source bench/kernels.sh
 out_dir=$out
-mkdir -p "$out"
-# name and argument: sized so each run does enough work (a second or so in Shard) that process
-# start-up does not dominate.
-progs=("fib 34" "sieve 30" "matmul 25" "nbody 1000000" "sha256 100" "hashmap 20" "bytecode 3000000" "memops 200")
-for p in "${progs[@]}"; do
-  set -- $p
-  clang --target=wasm32 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -DBENCH_ARG="$2" \
-    bench/programs/$1.c bench/programs/bench_main.c -o "$out/$1.wasm"
-done
 cat > "$out/run.mjs" <<'JS'
 import { readFileSync } from 'node:fs';
 const [file] = process.argv.slice(2);
 const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
 console.log(String(instance.exports.bench() >>> 0));
 JS
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd NAME CMD...: runs REPS times, prints the median seconds; checks the checksum.
-# (Runs in a command substitution, so the checksum goes to a file, not a variable.)
+# time_cmd NAME CMD...: the median seconds of REPS runs (kernels.sh); the checksum goes to
+# $out_dir/NAME.sum, since this runs in a command substitution.
 time_cmd() {
   local label=$1; shift
-  local ts=() out
-  for _ in $(seq "$reps"); do
-    local t0; t0=$(now)
-    # the last number printed is the checksum (wasm-interp prints "bench() => i32:N")
-    out=$("$@" 2>&1 | tail -n 1 | grep -oE '[0-9]+$' || true)
-    ts+=("$(echo "$(now) - $t0" | bc -l)")
-  done
-  echo "$out" > "$out_dir/$label.sum"
-  printf '%s\n' "${ts[@]}" | median
+  time_runs "$out_dir/$label.sum" "$@"
 }
 printf '%-10s %10s %10s %10s %10s %12s %12s %10s\n' program shard node-opt node-base wabt 'shard/base' 'wabt/shard' checksum
 geo_base=0; geo_wabt=0; count=0

@@ -3,7 +3,7 @@
 // greet("World") on the greeter/translator demo, which lowers two strings out of the greeter,
 // lifts them into the translator, and copies the results back (CanonicalABI.md: the only
 // copies the ABI requires) — next to a host call into the translator alone and a call that
-// moves no memory at all.
+// moves no memory at all, and the host calling an empty core function (the floor under them).
 //
 //   shard_bench_component APP.wasm TRANSLATOR.wasm [benchmark flags]
 // bench/component.sh composes APP.wasm with `shard compose`, runs this, and times whole
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "shard/component.h"
+#include "shard/shard.h"
 
 namespace {
 
@@ -109,6 +110,23 @@ void BM_ScalarCall(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ScalarCall);
+
+void BM_HostToEmptyCoreFunc(benchmark::State& state) {
+  // the floor under every component call: the host calling an empty core wasm function
+  // through the public core API's typed view (shard::TypedFunc)
+  shard::Engine engine;
+  auto m = shard::Module::from_text(engine, R"((module (func (export "nop"))))");
+  shard::Store store(engine);
+  shard::Linker linker(engine);
+  auto inst = linker.instantiate(store, *m);
+  auto nop = inst->typed_func<void()>("nop");
+  if (!nop) return state.SkipWithError(nop.error().to_string().c_str());
+  for (auto _ : state) {
+    auto r = (*nop)();
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_HostToEmptyCoreFunc);
 
 }  // namespace
 

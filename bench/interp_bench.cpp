@@ -6,6 +6,7 @@
 // one); its imports are satisfied by dummy host functions.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -106,17 +107,29 @@ constexpr std::string_view kLoops = R"wat((module
   (func (export "nop")))
 )wat";
 
+/// state.range(0) picks the code variant: 0 plain, 1 fuel, 2 epochs (rt::CodeVariant bits),
+/// with a budget that never runs out.
 struct LoopEnv {
-  std::unique_ptr<rt::Store> store = std::make_unique<rt::Store>(rt::StoreConfig{}, &interp::tier());
+  std::atomic<uint64_t> epoch{0};
+  std::unique_ptr<rt::Store> store;
   rt::Instance* inst = nullptr;
-  LoopEnv() {
+  explicit LoopEnv(int64_t metering = 0) {
+    rt::StoreConfig cfg;
+    cfg.metering = static_cast<uint8_t>(metering);
+    cfg.epoch = &epoch;
+    store = std::make_unique<rt::Store>(cfg, &interp::tier());
+    if (metering & rt::kMeterFuel) (void)store->set_fuel(UINT64_MAX);
+    if (metering & rt::kMeterEpoch) (void)store->set_epoch_deadline(1'000'000);
     auto m = load_text(kLoops);
     if (m) inst = *rt::instantiate(*store, m, {});
   }
 };
 
+const char* variant_label(int64_t v) { return v == 0 ? "plain" : v == rt::kMeterFuel ? "fuel" : "epochs"; }
+
 void BM_DispatchLoop(benchmark::State& state) {
-  LoopEnv env;
+  LoopEnv env(state.range(0));
+  state.SetLabel(variant_label(state.range(0)));
   rt::FuncInst* f = env.inst->find_func("count");
   const uint32_t n = 1'000'000;
   rt::Value arg = rt::Value::from_i32(n);
@@ -128,7 +141,8 @@ void BM_DispatchLoop(benchmark::State& state) {
 }
 
 void BM_RecursiveCalls(benchmark::State& state) {
-  LoopEnv env;
+  LoopEnv env(state.range(0));
+  state.SetLabel(variant_label(state.range(0)));
   rt::FuncInst* f = env.inst->find_func("fib");
   rt::Value arg = rt::Value::from_i32(25);
   for (auto _ : state) {
@@ -149,8 +163,8 @@ void BM_HostToWasmCall(benchmark::State& state) {
 }
 
 BENCHMARK(BM_CompileAll)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_DispatchLoop)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_RecursiveCalls)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DispatchLoop)->Unit(benchmark::kMillisecond)->Arg(0)->Arg(rt::kMeterFuel)->Arg(rt::kMeterEpoch);
+BENCHMARK(BM_RecursiveCalls)->Unit(benchmark::kMillisecond)->Arg(0)->Arg(rt::kMeterFuel)->Arg(rt::kMeterEpoch);
 BENCHMARK(BM_HostToWasmCall);
 
 }  // namespace

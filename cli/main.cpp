@@ -59,7 +59,7 @@ commands:
                             have one, else the interpreter; an unavailable tier is an error)
     --fuel N                stop the guest after N units of fuel (one per function entry and
                             per loop iteration): trap "all fuel consumed", exit status 124
-    --timeout DURATION      stop the guest after DURATION (e.g. 500ms, 2s, 1m): trap
+    --timeout DURATION      stop the guest after DURATION (e.g. 500ms, 2s, 1m, 1h): trap
                             "interrupted", exit status 124
     --max-wasm-stack SIZE   host stack wasm may use (default 512K; also capped by the thread's)
     --bounds-checks         check every memory access in software instead of relying on
@@ -93,7 +93,7 @@ bool is_stop(const shard::Error& e) {
          (e.trap == shard::TrapKind::OutOfFuel || e.trap == shard::TrapKind::Interrupted);
 }
 
-/// "500ms", "2s", "1m", "250us": a duration for --timeout.
+/// "500ms", "2s", "1m", "1h", "250us": a duration for --timeout.
 std::optional<std::chrono::microseconds> parse_duration(std::string_view s) {
   size_t digits = 0;
   uint64_t v = 0;
@@ -108,6 +108,7 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view s) {
   else if (unit == "ms") us_per = 1000;
   else if (unit == "s" || unit.empty()) us_per = 1'000'000;
   else if (unit == "m") us_per = 60'000'000;
+  else if (unit == "h") us_per = 3'600'000'000;
   else return std::nullopt;
   if (v > UINT64_MAX / us_per / 2) return std::nullopt;
   return std::chrono::microseconds(v * us_per);

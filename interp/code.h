@@ -126,19 +126,28 @@ enum class IOp : uint16_t {
 #define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(MemN_##id,)
 #include "opcodes.def"
 #undef WASM_OP
+  // Guarded forms (code variant kGuardPages): memory-0 accesses without a bounds check.
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(G_##id,)
+#include "opcodes.def"
+#undef WASM_OP
   Count,
 };
 inline constexpr size_t kIOpCount = static_cast<size_t>(IOp::Count);
 inline constexpr IOp iop(Op op) { return static_cast<IOp>(static_cast<uint16_t>(op)); }
 
 /// Saved state of the caller; a stack of these grows down from the value stack's end.
+/// `callee` names the function the record was pushed for, so the trap path after a
+/// guard-page fault (which has lost the loop's registers) finds the innermost function from
+/// the newest record; the newest record is found from ExecContext::depth.
 struct CallRecord {
   const Word* pc;     ///< return address in the caller; nullptr for the entry frame
   Slot* fp;           ///< caller's frame
   rt::FuncInst* func; ///< caller
   struct CompiledFunc* code;
+  rt::FuncInst* callee;
+  void* unused;
 };
-static_assert(sizeof(CallRecord) == 2 * sizeof(Slot));
+static_assert(sizeof(CallRecord) == 3 * sizeof(Slot));
 
 /// One catch clause of a try_table as compiled: where its landing pad is and where the
 /// exception's payload (then the exnref, for the _ref kinds) is written before jumping there.
@@ -180,6 +189,10 @@ const void* const* handler_table();
 
 /// The interpreter's entry point (rt::EntryFn) for wasm functions.
 TrapKind interp_entry(rt::ExecContext* ctx, rt::FuncInst* f, Slot* io);
+/// The entry for code of the kGuardPages variant: runs the dispatch loop inside an
+/// activation (runtime/signals.h) so a guard-page fault becomes "out of bounds memory access".
+TrapKind interp_guarded_entry(rt::ExecContext* ctx, rt::FuncInst* f, Slot* io);
+inline bool is_interp_entry(rt::EntryFn e) { return e == &interp_entry || e == &interp_guarded_entry; }
 
 /// The code of `f` (a defined function of an instance): FuncInst::code, else the module's
 /// cached code (compiled now if no instance has called it yet). nullptr and a trap in ctx on

@@ -42,6 +42,19 @@ constexpr auto kMemNForm = [] {
   return a;
 }();
 
+/// The unchecked form of a memory-0 load/store (code.h: G_<Op>). The G_ block follows the
+/// MemN_ block in IOp, generated from the same rows in the same order.
+constexpr auto kGuardForm = [] {
+  size_t rows = 0;
+  for (IOp op : kMemNForm) rows += op != kNone ? 1 : 0;
+  std::array<IOp, kOpCount> a{};
+  for (size_t i = 0; i < kOpCount; ++i)
+    a[i] = kMemNForm[i] == kNone ? kNone : static_cast<IOp>(static_cast<size_t>(kMemNForm[i]) + rows);
+  return a;
+}();
+static_assert(kGuardForm[static_cast<size_t>(Op::I32Load)] == IOp::G_I32Load);
+static_assert(kGuardForm[static_cast<size_t>(Op::V128Store64Lane)] == IOp::G_V128Store64Lane);
+
 bool is_store(const OpInfo& oi) { return oi.result == OpType::None; }
 
 }  // namespace
@@ -77,7 +90,7 @@ void Compiler::begin_function(const FunctionInfo& fi) {
 }
 
 void Compiler::emit_interrupt_check() {
-  switch (metering_) {
+  switch (variant_ & (rt::kMeterFuel | rt::kMeterEpoch)) {
     case rt::kMeterFuel: emit(IOp::X_Fuel); break;
     case rt::kMeterEpoch: emit(IOp::X_Epoch); break;
     case rt::kMeterFuel | rt::kMeterEpoch: emit(IOp::X_FuelEpoch); break;
@@ -455,7 +468,9 @@ void Compiler::memory_access(const Instr& ins, const OpInfo& oi) {
   uint32_t base = h - n;
   uint32_t addr = use(base);
   uint32_t val = n == 2 ? use(base + 1) : 0;
-  IOp op = ins.index == 0 ? iop(ins.op) : kMemNForm[static_cast<size_t>(ins.op)];
+  IOp op = ins.index != 0                      ? kMemNForm[static_cast<size_t>(ins.op)]
+           : (variant_ & rt::kGuardPages) != 0 ? kGuardForm[static_cast<size_t>(ins.op)]
+                                               : iop(ins.op);
   if (is_store(oi)) {
     emit(op);
     word2(addr, val);

@@ -29,9 +29,10 @@ class Compiler : public VisitorBase {
   using Frame = ControlFrame<Control>;
 
   explicit Compiler(const void* const* handlers) : h_(handlers) {}
-  /// Which interruption checks (rt::Metering bits) the next functions get: one instruction at
-  /// the function's entry and at the start of every loop (so once per iteration).
-  void set_metering(uint8_t m) { metering_ = m; }
+  /// The code variant (rt::CodeVariant bits) of the next functions: interruption checks (one
+  /// instruction at the function's entry and at the start of every loop, so once per
+  /// iteration) and unchecked memory-0 accesses (kGuardPages).
+  void set_variant(uint8_t v) { variant_ = v; }
 
   void begin_function(const FunctionInfo& fi);
   void end_function();
@@ -124,7 +125,7 @@ class Compiler : public VisitorBase {
   uint16_t last_cmp_op_ = 0;
   bool last_cmp_imm_ = false;
   const WasmModule* module_ = nullptr;
-  uint8_t metering_ = 0;
+  uint8_t variant_ = 0;
 };
 
 }  // namespace shard::interp

@@ -32,6 +32,9 @@ const std::unordered_map<const void*, std::string>& names() {
 #define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(r.emplace(t[i++], "memN." name);)
 #include "opcodes.def"
 #undef WASM_OP
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(r.emplace(t[i++], "guard." name);)
+#include "opcodes.def"
+#undef WASM_OP
     return r;
   }();
   return m;

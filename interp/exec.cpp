@@ -14,8 +14,12 @@
 #include <type_traits>
 #include <utility>
 
+#include <atomic>
+#include <csetjmp>
+
 #include "interp/code.h"
 #include "runtime/numerics.h"
+#include "runtime/signals.h"
 #include "runtime/simd.h"
 
 namespace shard::interp {
@@ -219,7 +223,10 @@ void add_frame(rt::Trap& trap, const FuncInst* f, const CompiledFunc* code, cons
   trap.backtrace.push_back(std::move(fr));
 }
 
-TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_out) {
+/// The dispatch loop. `guarded`: it runs inside an activation (interp_guarded_entry), so
+/// code of the kGuardPages variant may run inline and host calls mark the activation as
+/// not in guest code.
+TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_out, bool guarded) {
   static const void* const kTable[] = {
 #define WASM_OP(id, name, prefix, code, imm, aux, p0, p1, p2, r) SHARD_TBL_##imm(id, r)
 #include "opcodes.def"
@@ -237,6 +244,9 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
       SHARD_INTERP_CMP_OPS(X)
 #undef X
 #define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(&&L_MemN_##id,)
+#include "opcodes.def"
+#undef WASM_OP
+#define WASM_OP(id, name, prefix, code, imm, ...) SHARD_INTERP_IF_MEMARG_##imm(&&L_G_##id,)
 #include "opcodes.def"
 #undef WASM_OP
   };
@@ -259,8 +269,10 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
   // they never overlap, and frames can overlap each other (arguments are passed in place).
   auto* rp = reinterpret_cast<CallRecord*>(ctx->stack_end) - 1;
   if (io + code->frame_slots > reinterpret_cast<Slot*>(rp)) return ctx->raise(TrapKind::CallStackExhausted);
-  *rp = CallRecord{nullptr, nullptr, nullptr, nullptr};
-  std::memset(io + code->nparams, 0, (code->nlocals - code->nparams) * sizeof(Slot));
+  *rp = CallRecord{nullptr, nullptr, nullptr, nullptr, f, nullptr};
+  // Skip the call when there are no locals: glibc's memset costs ~100 ns even for 0 bytes
+  // here (measured: 78% of an empty host -> wasm call, bench/RESULTS.md issue 15).
+  if (code->nlocals > code->nparams) std::memset(io + code->nparams, 0, (code->nlocals - code->nparams) * sizeof(Slot));
   ++ctx->depth;
 
   const Word* pc = code->code.data();
@@ -273,6 +285,10 @@ TrapKind run(ExecContext* ctx, FuncInst* f, Slot* io, const void* const** table_
   FuncInst* callee = nullptr;
   Slot* argp = nullptr;
   const Word* next_pc = nullptr;
+  // The pc of the current unchecked access, in this frame (a store to the stack, cheaper than
+  // one through ctx); volatile because the signal handler reads it.
+  const Word* volatile guard_pc = nullptr;
+  if (guarded) rt::current_activation()->guest_pc_slot = reinterpret_cast<const void* const volatile*>(&guard_pc);
 
 #define RELOAD_MEM()                          \
   do {                                        \
@@ -678,7 +694,7 @@ L_X_CallIndirect: {
   goto do_call;
 }
 do_call:
-  if (callee->entry == &interp_entry) {
+  if (callee->entry == &interp_entry || (guarded && callee->entry == &interp_guarded_entry)) {
     if (ctx->depth >= ctx->max_depth) TRAP(TrapKind::CallStackExhausted);
     auto* cc = static_cast<CompiledFunc*>(callee->code->load(std::memory_order_acquire));
     if (cc == nullptr) {
@@ -689,8 +705,8 @@ do_call:
       }
     }
     if (argp + cc->frame_slots > reinterpret_cast<Slot*>(rp - 1)) TRAP(TrapKind::CallStackExhausted);
-    *--rp = CallRecord{next_pc, reinterpret_cast<Slot*>(fp), f, code};
-    std::memset(argp + cc->nparams, 0, (cc->nlocals - cc->nparams) * sizeof(Slot));
+    *--rp = CallRecord{next_pc, reinterpret_cast<Slot*>(fp), f, code, callee, nullptr};
+    if (cc->nlocals > cc->nparams) std::memset(argp + cc->nparams, 0, (cc->nlocals - cc->nparams) * sizeof(Slot));
     ++ctx->depth;
     fp = reinterpret_cast<char*>(argp);
     f = callee;
@@ -709,7 +725,11 @@ do_call:
     ctx->stack_top = argp + std::max(callee->nparams, callee->nresults);
     ctx->stack_end = reinterpret_cast<Slot*>(rp);
     ctx->caller = inst;
+    // A fault in the host function is not a guest trap (signals.h).
+    rt::Activation* act = guarded ? rt::current_activation() : nullptr;
+    if (act != nullptr) act->in_guest = false;
     TrapKind k = callee->entry(ctx, callee, argp);
+    if (act != nullptr) act->in_guest = true;
     ctx->stack_top = saved_top;
     ctx->stack_end = saved_end;
     if (k != TrapKind::None) {
@@ -750,6 +770,27 @@ L_X_Ret: {
   }
   SHARD_MEM_ACCESSES(MEMN_HANDLER)
 #undef MEMN_HANDLER
+
+  // ---- memory-0 loads and stores without a bounds check (code variant kGuardPages) ----
+  // Memory 0 reserves every address i32 + u32 offset + 16 can form (rt::kFullReservation),
+  // so an access past its size hits PROT_NONE pages; the signal handler turns that into the
+  // trap and resumes interp_guarded_entry, which finds this instruction from guard_pc (the
+  // handler copies it out of this frame: Activation::guest_pc_slot). The signal fence keeps
+  // the compiler from moving the store of pc below the access.
+#undef EA
+#define EA(slot, N)                                            \
+  uint64_t ea = uint64_t(rd<uint32_t>(S(slot))) + pc[2].u64;   \
+  guard_pc = pc;                                               \
+  std::atomic_signal_fence(std::memory_order_seq_cst)
+#define GUARD_HANDLER(id, words, ...) \
+  L_G_##id : {                        \
+    uint8_t* const mb = mbase;        \
+    __VA_ARGS__                       \
+    pc += (words);                    \
+    NEXT();                           \
+  }
+  SHARD_MEM_ACCESSES(GUARD_HANDLER)
+#undef GUARD_HANDLER
 #undef SHARD_MEM_ACCESSES
 #undef EA
 #undef LOAD
@@ -844,12 +885,54 @@ size_t CompiledFunc::offset_at(const Word* pc, bool is_return_address) const {
 const void* const* handler_table() {
   static const void* const* table = [] {
     const void* const* t = nullptr;
-    run(nullptr, nullptr, nullptr, &t);
+    run(nullptr, nullptr, nullptr, &t, false);
     return t;
   }();
   return table;
 }
 
-TrapKind interp_entry(ExecContext* ctx, FuncInst* f, Slot* io) { return run(ctx, f, io, nullptr); }
+TrapKind interp_entry(ExecContext* ctx, FuncInst* f, Slot* io) { return run(ctx, f, io, nullptr, false); }
+
+namespace {
+
+/// After a guard-page fault: the trap and its backtrace, from what the loop left in memory.
+/// The newest call record is `depth - entry_depth - 1` records below the activation's entry
+/// record (every call pushes one and increments depth, every return pops one and
+/// decrements it); its callee is the faulting function, and act.guest_pc the faulting
+/// instruction (the handler copied it out of the loop's frame). The frames are the same as
+/// the software check's trap path builds.
+TrapKind guard_fault_trap(ExecContext* ctx, const rt::Activation& act, uint32_t entry_depth, Slot* entry_end) {
+  const TrapKind kind = act.trap;
+  ctx->raise(kind);
+  auto* rp = reinterpret_cast<CallRecord*>(entry_end) - 1 - (ctx->depth - entry_depth - 1);
+  FuncInst* f = rp->callee;
+  auto* code = static_cast<CompiledFunc*>(f->code->load(std::memory_order_acquire));
+  add_frame(ctx->trap, f, code, static_cast<const Word*>(act.guest_pc), false);
+  for (CallRecord* rec = rp; rec->pc != nullptr; ++rec) add_frame(ctx->trap, rec->func, rec->code, rec->pc, true);
+  ctx->depth = entry_depth;
+  return kind;
+}
+
+}  // namespace
+
+TrapKind interp_guarded_entry(ExecContext* ctx, FuncInst* f, Slot* io) {
+  // sigsetjmp here, in a small frame of its own, not in run(): a function that calls setjmp
+  // loses its register allocation across the call.
+  rt::Activation act;
+  act.memory_faults_anywhere = true;  // the loads and stores are run()'s C++ code
+  rt::ActivationScope scope(act, ctx);
+  const uint32_t entry_depth = ctx->depth;
+  Slot* const entry_end = ctx->stack_end;
+  Slot* const entry_top = ctx->stack_top;
+  if (sigsetjmp(act.resume, 0) != 0) {
+    ctx->stack_top = entry_top;
+    ctx->stack_end = entry_end;
+    return guard_fault_trap(ctx, act, entry_depth, entry_end);
+  }
+  act.in_guest = true;
+  TrapKind k = run(ctx, f, io, nullptr, true);
+  act.in_guest = false;
+  return k;
+}
 
 }  // namespace shard::interp

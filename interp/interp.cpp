@@ -50,12 +50,12 @@ class ModuleCode final : public ModuleCache {
     // in or out); a module that skipped validation still gets the checking walk.
     if (m_.validated) {
       if (!trusted_) trusted_ = std::make_unique<Walker<Validation::None>>(m_);
-      trusted_->compiler.set_metering(metering);
+      trusted_->compiler.set_variant(metering);
       r = trusted_->decoder.decode_function(defined);
       code = trusted_->compiler.take();
     } else {
       if (!checked_) checked_ = std::make_unique<Walker<Validation::Full>>(m_);
-      checked_->compiler.set_metering(metering);
+      checked_->compiler.set_variant(metering);
       r = checked_->decoder.decode_function(defined);
       code = checked_->compiler.take();
     }
@@ -81,7 +81,7 @@ class ModuleCode final : public ModuleCache {
   };
 
   const WasmModule& m_;  // the cache lives inside the module
-  std::unique_ptr<rt::CodeTable> tables_[rt::kMeterVariants];
+  std::unique_ptr<rt::CodeTable> tables_[rt::kCodeVariants];
   std::atomic<size_t> compiled_{0};
   std::mutex mutex_;
   std::unique_ptr<Walker<Validation::None>> trusted_;
@@ -95,7 +95,9 @@ ModuleCode& module_code(const WasmModule& m) {
 class InterpTier final : public rt::Tier {
  public:
   std::string_view name() const override { return "interp"; }
-  rt::EntryFn module_entry(const WasmModule&) override { return &interp_entry; }
+  rt::EntryFn module_entry(const WasmModule&, uint8_t variant) override {
+    return (variant & rt::kGuardPages) != 0 ? &interp_guarded_entry : &interp_entry;
+  }
   rt::CodeTable* code_table(const WasmModule& m, uint8_t metering) override {
     return &module_code(m).table(metering);
   }
@@ -104,7 +106,7 @@ class InterpTier final : public rt::Tier {
 /// Compiles `f`'s code into its slot if no one has.
 CompiledFunc* compile(rt::FuncInst* f, std::string* error) {
   const WasmModule& m = *f->instance->module;
-  return module_code(m).get(f->instance->store->metering(), f->index - m.num_imported_funcs, error);
+  return module_code(m).get(f->instance->code_variant, f->index - m.num_imported_funcs, error);
 }
 
 }  // namespace
@@ -125,7 +127,7 @@ rt::Tier& tier() {
 bool compile_all(rt::Instance& inst, std::string* error) {
   for (size_t i = inst.module->num_imported_funcs; i < inst.func_vec.size(); ++i) {
     rt::FuncInst* f = inst.func_vec[i];
-    if (f->entry == &interp_entry && f->code->load(std::memory_order_acquire) == nullptr &&
+    if (is_interp_entry(f->entry) && f->code->load(std::memory_order_acquire) == nullptr &&
         compile(f, error) == nullptr)
       return false;
   }

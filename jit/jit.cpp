@@ -123,13 +123,15 @@ class JitTier final : public rt::Tier {
  public:
   explicit JitTier(Options o = {}) : options(std::move(o)) {}
   std::string_view name() const override { return "jit"; }
-  rt::EntryFn module_entry(const WasmModule&) override;
-  /// Unmetered code is the JIT's; metered variants (fuel, epochs) are the interpreter's for
-  /// now, so a store with fuel or epochs runs its functions in the interpreter.
-  rt::CodeTable* code_table(const WasmModule& m, uint8_t metering) override {
-    if (metering != rt::kMeterNone) return interp::tier().code_table(m, metering);
+  rt::EntryFn module_entry(const WasmModule&, uint8_t) override;
+  /// Unmetered code is the JIT's, in either memory mode (its bounds checks are explicit, so
+  /// it does not depend on guard pages); metered variants (fuel, epochs) are the
+  /// interpreter's for now, so a store with fuel or epochs runs its functions there.
+  rt::CodeTable* code_table(const WasmModule& m, uint8_t variant) override {
+    if (metered(variant)) return interp::tier().code_table(m, variant);
     return &module_jit(m).table();
   }
+  static bool metered(uint8_t variant) { return (variant & (rt::kMeterFuel | rt::kMeterEpoch)) != 0; }
   Options options;
 };
 
@@ -143,15 +145,15 @@ void count_fallback(const char* reason) {
 /// Hands `f` to the interpreter: its entry, and its slot in the interpreter's code table.
 TrapKind run_interpreted(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   const WasmModule& m = *f->instance->module;
-  uint8_t metering = ctx->store->metering();
-  f->entry = interp::tier().module_entry(m);
-  f->code = interp::tier().code_table(m, metering)->slot(f->index - m.num_imported_funcs);
+  uint8_t variant = f->instance->code_variant;
+  f->entry = interp::tier().module_entry(m, variant);
+  f->code = interp::tier().code_table(m, variant)->slot(f->index - m.num_imported_funcs);
   return f->entry(ctx, f, io);
 }
 
 TrapKind jit_entry(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   const WasmModule& m = *f->instance->module;
-  if (ctx->store->metering() != rt::kMeterNone) {
+  if (JitTier::metered(f->instance->code_variant)) {
     count_fallback("metered store (fuel/epochs): interpreter");
     return run_interpreted(ctx, f, io);
   }
@@ -168,7 +170,7 @@ TrapKind jit_entry(rt::ExecContext* ctx, rt::FuncInst* f, rt::Slot* io) {
   return f->entry(ctx, f, io);
 }
 
-rt::EntryFn JitTier::module_entry(const WasmModule&) { return &jit_entry; }
+rt::EntryFn JitTier::module_entry(const WasmModule&, uint8_t) { return &jit_entry; }
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // definitions: CanonicalABI.md § Lifting and Lowering Context, § Embedding (Store.lift /
 // Store.lower), § canon lift and § canon lower.
 #include "component/abi/internal.h"
+#include "component/abi/rt_glue.h"
 
 namespace shard::component::abi {
 
@@ -139,6 +140,86 @@ Result<std::vector<rt::Slot>> call_lowered(const LoweredFunc& f, std::span<const
   SHARD_TRY(flat_results, detail::lower_values(cx, kMaxFlatResults, results, ft.results, *ft.results_tuple, &args_in));
   subtask.deliver_resolve();
   return to_slots(flat_results);
+}
+
+bool scalar_signature(const FuncType& ft) {
+  if (ft.async || ft.params.size() > kMaxFlatParams || ft.results.size() > kMaxFlatResults) return false;
+  for (const TypeRef& t : ft.params)
+    if (t->shape() != Shape::Scalar) return false;
+  for (const TypeRef& t : ft.results)
+    if (t->shape() != Shape::Scalar) return false;
+  return true;
+}
+
+namespace {
+
+rt::Value core_value(TypeKind k, uint64_t bits) {
+  rt::Slot s{};
+  s.i64 = bits;
+  return rt::Value::from_slot(core_valtype(detail::scalar_core_type(k)), s);
+}
+
+/// The bits of a flat value of scalar type `k` (i32/f32 zero-extended).
+uint64_t slot_bits(TypeKind k, const rt::Slot& s) {
+  const CoreType t = detail::scalar_core_type(k);
+  return t == CoreType::I32 || t == CoreType::F32 ? uint64_t{s.i32} : s.i64;
+}
+
+/// lift_flat out of one side, lower_flat into the other.
+Result<uint64_t> pass_scalar(TypeKind k, uint64_t bits) {
+  SHARD_TRY(v, lift_scalar_bits(k, bits));
+  return lower_scalar_bits(k, v);
+}
+
+}  // namespace
+
+Result<void> call_scalars(const LiftedFunc& f, std::span<const uint64_t> args, uint64_t* result,
+                          ComponentInstance* caller) {
+  const FuncType& ft = f.type;
+  if (f.inst == nullptr || (!f.callee && !f.core)) return abi_usage("lifted function without instance or callee");
+  if (args.size() != ft.params.size()) return abi_usage("wrong number of arguments");
+  ComponentInstance& inst = *f.inst;
+  // Store.lift: trap_if(not inst.may_enter_from(caller)); inst.enter_from(caller).
+  if (!inst.may_enter_from(caller)) return abi_trap(AbiTrap::CannotEnter);
+  inst.enter_from(caller);
+
+  rt::Value in[kMaxFlatParams];
+  for (size_t i = 0; i < args.size(); ++i) {
+    const TypeKind k = ft.params[i]->kind;
+    SHARD_TRY(bits, pass_scalar(k, args[i]));
+    in[i] = core_value(k, bits);
+  }
+  // Scalars lend no handles, so Task.return_ has nothing to check.
+  rt::Slot out{};
+  size_t nout = 0;
+  if (f.core != nullptr) {
+    rt::CallResult r = rt::call(*f.store, f.core, std::span<const rt::Value>(in, args.size()));
+    if (!r.ok()) return r.trap->to_error();
+    nout = r.values.size();
+    if (nout > 0) out = r.values[0].to_slot();
+  } else {
+    rt::Slot slots[kMaxFlatParams];
+    for (size_t i = 0; i < args.size(); ++i) slots[i] = in[i].to_slot();
+    SHARD_TRY(flat, f.callee(std::span<const rt::Slot>(slots, args.size())));
+    nout = flat.size();
+    if (nout > 0) out = flat[0];
+  }
+  if (nout != ft.results.size()) {
+    return abi_usage("core callee returned " + std::to_string(nout) + " values, expected " +
+                     std::to_string(ft.results.size()));
+  }
+  if (nout > 0) {
+    const TypeKind k = ft.results[0]->kind;
+    SHARD_TRY(bits, pass_scalar(k, slot_bits(k, out)));
+    if (result) *result = bits;
+  }
+  if (f.opts.post_return) {
+    inst.may_leave = false;
+    SHARD_CHECK(f.opts.post_return(std::span<const rt::Slot>(&out, nout)));
+    inst.may_leave = true;
+  }
+  inst.leave_to(caller);
+  return {};
 }
 
 }  // namespace shard::component::abi

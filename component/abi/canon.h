@@ -126,6 +126,17 @@ Result<std::vector<Flat>> lower_flat_values(LiftLowerContext& cx, uint32_t max_f
                                             std::span<const TypeRef> ts, const ValType& tuple,
                                             FlatSource* out_param = nullptr);
 
+/// lift_flat of a scalar (bool, integers, floats, char) from its core bits: integers wrap to
+/// their width, bool is `!= 0`, NaNs are canonicalised, a char must be a Unicode scalar value
+/// (trap InvalidChar).
+Result<Value> lift_scalar(TypeKind k, uint64_t bits);
+/// lower_flat of a scalar: its core bits (two's complement in i32/i64, bool 0/1, canonical NaNs).
+uint64_t lower_scalar(const Value& v, TypeKind k);
+/// lift_scalar and lower_scalar on bits alone (the bits a scalar Value holds: signed values
+/// sign-extended to 64 bits), for paths that carry no Value (call_scalars).
+Result<uint64_t> lift_scalar_bits(TypeKind k, uint64_t bits);
+uint64_t lower_scalar_bits(TypeKind k, uint64_t raw);
+
 // ---- strings (§ Loading: load_string_from_range, § Storing: store_string_into_range) ----
 
 Result<Value> load_string_from_range(LiftLowerContext& cx, uint64_t ptr, uint64_t tagged_code_units);
@@ -149,6 +160,10 @@ struct LiftedFunc {
   CanonOptions opts;
   ComponentInstance* inst = nullptr;
   CoreFunc callee;
+  /// The callee as a runtime function, when it is one: call_scalars calls it with rt::call
+  /// directly (no std::function, no vectors of slots) instead of through `callee`.
+  rt::Store* store = nullptr;
+  rt::FuncInst* core = nullptr;
 };
 
 /// Store.lift + canon_lift (synchronous): the reentrance check, lowering the arguments into
@@ -158,6 +173,21 @@ struct LiftedFunc {
 Result<std::vector<Value>> call_lifted(const LiftedFunc& f, std::span<const Value> args, ComponentInstance* caller);
 /// call_lifted as a ComponentFunc (keeps `f` alive).
 ComponentFunc lifted_func(std::shared_ptr<const LiftedFunc> f);
+
+/// Whether every parameter and result of `ft` is a scalar (bool, integers, floats, char) and
+/// they flatten without spilling (at most MAX_FLAT_PARAMS parameters, MAX_FLAT_RESULTS
+/// results). Such calls need no memory, realloc or handle table: call_scalars applies.
+bool scalar_signature(const FuncType& ft);
+
+/// call_lifted for a function with scalar_signature(f.type), without abi::Value: `args` are
+/// the caller's flat core bits, each lifted at its parameter type and lowered into the
+/// callee (lift_scalar + lower_scalar: the same wrapping, NaN canonicalisation and char
+/// check as the generic path); the result comes back the same way into `*result` (when the
+/// type has one). The reentrance rule, post-return and may_leave are as in call_lifted; a
+/// trap leaves the instance entered. This is the fused adapter between two guests (canon
+/// lower of a lifted export, with types validation proved equal) and the host's fast path.
+Result<void> call_scalars(const LiftedFunc& f, std::span<const uint64_t> args, uint64_t* result,
+                          ComponentInstance* caller);
 
 /// The immediates of `canon lower $callee $opts (core func)` and the instance it lives in.
 struct LoweredFunc {

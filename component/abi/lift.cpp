@@ -8,32 +8,36 @@ namespace shard::component::abi {
 using detail::aligned;
 using detail::load_int;
 
-namespace {
-
-/// The lifted value of a scalar from its core bits: lift_flat_unsigned/lift_flat_signed wrap
-/// to the type's width (like load_int of a narrower width), convert_int_to_bool,
-/// canonicalize_nan32/64, convert_i32_to_char.
-Result<Value> scalar_from_bits(TypeKind k, uint64_t i) {
+// lift_flat of a scalar on bits: lift_flat_unsigned/lift_flat_signed wrap to the type's width
+// (like load_int of a narrower width; signed values sign-extended, as Value holds them),
+// convert_int_to_bool, canonicalize_nan32/64, convert_i32_to_char.
+Result<uint64_t> lift_scalar_bits(TypeKind k, uint64_t i) {
   switch (k) {
-    case TypeKind::Bool: return Value::bool_(i != 0);
-    case TypeKind::U8: return Value::u8(static_cast<uint8_t>(i));
-    case TypeKind::U16: return Value::u16(static_cast<uint16_t>(i));
-    case TypeKind::U32: return Value::u32(static_cast<uint32_t>(i));
-    case TypeKind::U64: return Value::u64(i);
-    case TypeKind::S8: return Value::s8(static_cast<int8_t>(i));
-    case TypeKind::S16: return Value::s16(static_cast<int16_t>(i));
-    case TypeKind::S32: return Value::s32(static_cast<int32_t>(i));
-    case TypeKind::S64: return Value::s64(static_cast<int64_t>(i));
-    case TypeKind::F32: return Value::from_bits(TypeKind::F32, detail::canonical_f32(i));
-    case TypeKind::F64: return Value::from_bits(TypeKind::F64, detail::canonical_f64(i));
+    case TypeKind::Bool: return uint64_t{i != 0};
+    case TypeKind::U8: return i & 0xff;
+    case TypeKind::U16: return i & 0xffff;
+    case TypeKind::U32: return i & 0xffffffffu;
+    case TypeKind::U64: case TypeKind::S64: return i;
+    case TypeKind::S8: return static_cast<uint64_t>(int64_t{static_cast<int8_t>(i)});
+    case TypeKind::S16: return static_cast<uint64_t>(int64_t{static_cast<int16_t>(i)});
+    case TypeKind::S32: return static_cast<uint64_t>(int64_t{static_cast<int32_t>(i)});
+    case TypeKind::F32: return detail::canonical_f32(i);
+    case TypeKind::F64: return detail::canonical_f64(i);
     case TypeKind::Char: {
       const uint64_t c = static_cast<uint32_t>(i);
       if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return abi_trap(AbiTrap::InvalidChar);
-      return Value::char_(static_cast<char32_t>(c));
+      return c;
     }
     default: return abi_usage("not a scalar type");
   }
 }
+
+Result<Value> lift_scalar(TypeKind k, uint64_t i) {
+  SHARD_TRY(bits, lift_scalar_bits(k, i));
+  return Value::from_bits(k, bits);
+}
+
+namespace {
 
 /// lift_own (§ Loading): moves the owning handle out of the instance's table.
 Result<Value> lift_own(LiftLowerContext& cx, uint64_t i, const ValType& t) {
@@ -112,7 +116,7 @@ class CoerceSource final : public FlatSource {
 Result<Value> lift_flat_value(LiftLowerContext& cx, FlatSource& vi, const ValType& t) {
   const CoreType pt = ptr_core_type(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: return scalar_from_bits(t.kind, vi.next(detail::scalar_core_type(t.kind)));
+    case Shape::Scalar: return lift_scalar(t.kind, vi.next(detail::scalar_core_type(t.kind)));
     case Shape::String: {  // lift_flat_string
       const uint64_t ptr = vi.next(pt);
       const uint64_t packed_length = vi.next(pt);
@@ -175,7 +179,7 @@ Result<Value> load_value(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, con
   const Layout& l = t.layout(cx.addr);
   const uint32_t ps = ptr_size(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: return scalar_from_bits(t.kind, load_int(m, ptr, static_cast<uint32_t>(l.size)));
+    case Shape::Scalar: return lift_scalar(t.kind, load_int(m, ptr, static_cast<uint32_t>(l.size)));
     case Shape::String: {  // load_string
       const uint64_t begin = load_int(m, ptr, ps);
       const uint64_t tagged_code_units = load_int(m, ptr + ps, ps);

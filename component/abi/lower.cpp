@@ -8,20 +8,22 @@ namespace shard::component::abi {
 using detail::aligned;
 using detail::store_int;
 
-namespace {
-
-/// The core bits of a scalar: ints as two's complement (lower_flat_signed), bool as 0/1,
-/// floats with NaNs canonicalised (the fixed-NaN choice § Storing permits for
-/// maybe_scramble_nan32/64), char as its code point.
-uint64_t scalar_bits(const Value& v, TypeKind k) {
+// The core bits of a scalar from the bits Value holds: ints as two's complement
+// (lower_flat_signed), bool as 0/1, floats with NaNs canonicalised (the fixed-NaN choice
+// § Storing permits for maybe_scramble_nan32/64), char as its code point.
+uint64_t lower_scalar_bits(TypeKind k, uint64_t raw) {
   switch (k) {
-    case TypeKind::Bool: return v.as_bool() ? 1 : 0;
-    case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: return v.raw_bits() & 0xffffffffu;
-    case TypeKind::F32: return detail::canonical_f32(v.raw_bits());
-    case TypeKind::F64: return detail::canonical_f64(v.raw_bits());
-    default: return v.raw_bits();
+    case TypeKind::Bool: return raw != 0 ? 1 : 0;
+    case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: return raw & 0xffffffffu;
+    case TypeKind::F32: return detail::canonical_f32(raw);
+    case TypeKind::F64: return detail::canonical_f64(raw);
+    default: return raw;
   }
 }
+
+uint64_t lower_scalar(const Value& v, TypeKind k) { return lower_scalar_bits(k, v.raw_bits()); }
+
+namespace {
 
 /// lower_own (§ Storing): a new owning handle in the receiving instance.
 Result<uint32_t> lower_own(LiftLowerContext& cx, uint32_t rep, const ValType& t) {
@@ -70,7 +72,7 @@ Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v,
 Result<void> lower_flat_value(LiftLowerContext& cx, const Value& v, const ValType& t, std::vector<Flat>& out) {
   const CoreType pt = ptr_core_type(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: out.push_back({detail::scalar_core_type(t.kind), scalar_bits(v, t.kind)}); return {};
+    case Shape::Scalar: out.push_back({detail::scalar_core_type(t.kind), lower_scalar(v, t.kind)}); return {};
     case Shape::String: {  // lower_flat_string
       SHARD_TRY(s, store_string_into_range(cx, v));
       out.push_back({pt, s.ptr});
@@ -132,7 +134,7 @@ Result<void> store_value(LiftLowerContext& cx, GuestMemory& m, const Value& v, c
   const Layout& l = t.layout(cx.addr);
   const uint32_t ps = ptr_size(cx.addr);
   switch (t.shape()) {
-    case Shape::Scalar: store_int(m, ptr, scalar_bits(v, t.kind), static_cast<uint32_t>(l.size)); return {};
+    case Shape::Scalar: store_int(m, ptr, lower_scalar(v, t.kind), static_cast<uint32_t>(l.size)); return {};
     case Shape::String: {  // store_string
       SHARD_TRY(s, store_string_into_range(cx, v));
       store_int(m, ptr, s.ptr, ps);

@@ -10,37 +10,40 @@ namespace shard::component::abi {
 
 namespace {
 
-std::vector<const ComponentInstance*> self_and_ancestors(const ComponentInstance* inst) {
-  std::vector<const ComponentInstance*> out;
-  for (; inst != nullptr; inst = inst->parent()) out.push_back(inst);
-  return out;
+/// Whether `inst` is the caller or one of its ancestors: held in common, so a call from
+/// `caller` does not enter it (CanonicalABI.md: ComponentInstance.entering_set).
+bool held_by(const ComponentInstance* inst, const ComponentInstance* caller) {
+  for (; caller != nullptr; caller = caller->parent())
+    if (caller == inst) return true;
+  return false;
 }
 
 }  // namespace
 
 std::vector<ComponentInstance*> ComponentInstance::entering_set(const ComponentInstance* caller) {
-  std::vector<const ComponentInstance*> held = self_and_ancestors(caller);
   std::vector<ComponentInstance*> out;
-  for (ComponentInstance* i = this; i != nullptr; i = i->parent_) {
-    if (std::find(held.begin(), held.end(), i) == held.end()) out.push_back(i);
-  }
+  for (ComponentInstance* i = this; i != nullptr; i = i->parent_)
+    if (!held_by(i, caller)) out.push_back(i);
   return out;
 }
 
+// The three below walk entering_set(caller) in place, without building it: they run on
+// every call.
 bool ComponentInstance::may_enter_from(const ComponentInstance* caller) const {
-  std::vector<const ComponentInstance*> held = self_and_ancestors(caller);
   for (const ComponentInstance* i = this; i != nullptr; i = i->parent_) {
-    if (std::find(held.begin(), held.end(), i) == held.end() && !i->may_enter) return false;
+    if (!i->may_enter && !held_by(i, caller)) return false;
   }
   return true;
 }
 
 void ComponentInstance::enter_from(const ComponentInstance* caller) {
-  for (ComponentInstance* i : entering_set(caller)) i->may_enter = false;
+  for (ComponentInstance* i = this; i != nullptr; i = i->parent_)
+    if (!held_by(i, caller)) i->may_enter = false;
 }
 
 void ComponentInstance::leave_to(const ComponentInstance* caller) {
-  for (ComponentInstance* i : entering_set(caller)) i->may_enter = true;
+  for (ComponentInstance* i = this; i != nullptr; i = i->parent_)
+    if (!held_by(i, caller)) i->may_enter = true;
 }
 
 Result<ResourceHandle*> ComponentInstance::resource_handle(uint32_t i) {

@@ -82,4 +82,31 @@ rt::FuncInst* create_lowered_func(rt::Store& store, std::shared_ptr<const Lowere
       });
 }
 
+rt::FuncInst* create_fused_scalar_func(rt::Store& store, std::shared_ptr<const LiftedFunc> callee,
+                                       ComponentInstance* caller) {
+  const ::shard::FuncType type =
+      core_functype(flatten_functype(callee->type, AddrType::I32, CallContext::Lower));
+  return store.create_host_func(
+      type, [f = std::move(callee), caller, type](rt::HostCall& hc, const rt::Value* args, rt::Value* results) {
+        // Store.lower / canon_lower: trap_if(not inst.may_leave)
+        if (!caller->may_leave) return hc.fail(abi_trap(AbiTrap::CannotLeave));
+        uint64_t in[kMaxFlatParams];
+        const size_t n = type.params.size();
+        for (size_t i = 0; i < n; ++i) {
+          const rt::Slot s = args[i].to_slot();
+          in[i] = type.params[i] == ::shard::ValType::I32 || type.params[i] == ::shard::ValType::F32 ? uint64_t{s.i32}
+                                                                                                   : s.i64;
+        }
+        uint64_t out = 0;
+        Result<void> r = call_scalars(*f, std::span<const uint64_t>(in, n), &out, caller);
+        if (!r) return hc.fail(r.error());
+        if (!type.results.empty()) {
+          rt::Slot s{};
+          s.i64 = out;
+          results[0] = rt::Value::from_slot(type.results[0], s);
+        }
+        return TrapKind::None;
+      });
+}
+
 }  // namespace shard::component::abi

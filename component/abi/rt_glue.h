@@ -35,4 +35,10 @@ CoreFunc core_func_from(rt::Store& store, rt::FuncInst* func);
 /// call_lowered; a failure traps the caller (TrapKind of a guest trap, else HostError).
 rt::FuncInst* create_lowered_func(rt::Store& store, std::shared_ptr<const LoweredFunc> f);
 
+/// canon lower, in instance `caller`, of a lifted guest function with scalar_signature: a
+/// host function of the same core type that checks `caller`'s may_leave and runs
+/// call_scalars (the fused adapter; no abi::Value, no vectors).
+rt::FuncInst* create_fused_scalar_func(rt::Store& store, std::shared_ptr<const LiftedFunc> callee,
+                                       ComponentInstance* caller);
+
 }  // namespace shard::component::abi

@@ -9,6 +9,7 @@
 #include "component/api/inspect.h"
 #include "component/text/component_text.h"
 #include "tiers/tiers.h"
+#include "try.h"
 
 namespace shard::cm {
 
@@ -23,15 +24,30 @@ Result<std::optional<Val>> call(const run::Func& fn, std::span<const Val> args) 
   const abi::FuncType& ft = fn.type;
   if (args.size() != ft.params.size())
     return Error(ErrorKind::Usage, fmt::format("expected {} arguments, got {}", ft.params.size(), args.size()));
+  auto arg_error = [&](size_t i, Error e) {
+    e.message = fmt::format("argument {}{}: {}", i + 1, i < fn.param_names.size() ? " (" + fn.param_names[i] + ")" : "", e.message);
+    return e;
+  };
+  if (fn.lifted && abi::scalar_signature(ft)) {
+    // Scalars only: core bits straight into the lifted function (abi::call_scalars), no
+    // abi::Value vector and no std::function hop.
+    uint64_t bits[abi::kMaxFlatParams];
+    for (size_t i = 0; i < args.size(); ++i) {
+      auto v = to_abi(args[i], *ft.params[i]);
+      if (!v) return arg_error(i, std::move(v).error());
+      bits[i] = abi::lower_scalar(*v, ft.params[i]->kind);
+    }
+    uint64_t out = 0;
+    SHARD_CHECK(abi::call_scalars(*fn.lifted, std::span<const uint64_t>(bits, args.size()), &out, nullptr));
+    if (ft.results.empty()) return std::optional<Val>{};
+    SHARD_TRY(result, abi::lift_scalar(ft.results[0]->kind, out));
+    return std::optional<Val>{from_abi(result, *ft.results[0])};
+  }
   std::vector<abi::Value> in;
   in.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     auto v = to_abi(args[i], *ft.params[i]);
-    if (!v) {
-      Error e = std::move(v).error();
-      e.message = fmt::format("argument {}{}: {}", i + 1, i < fn.param_names.size() ? " (" + fn.param_names[i] + ")" : "", e.message);
-      return e;
-    }
+    if (!v) return arg_error(i, std::move(v).error());
     in.push_back(std::move(*v));
   }
   auto r = fn.call(in, nullptr);

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "component/wit/lexer.h"
+
 namespace shard::cm::detail {
 
 namespace {
@@ -165,16 +167,10 @@ class PublicTypes {
 
 // ---- WIT text -----------------------------------------------------------------------------
 
-/// An identifier as WIT writes it: keywords need a `%` (WIT.md: Identifiers).
+/// An identifier as WIT writes it: keywords need a `%` (WIT.md: Identifiers, Keywords; the
+/// keyword list is the WIT lexer's, the one that reads this text back).
 std::string ident(std::string_view name) {
-  static const std::set<std::string_view, std::less<>> kKeywords = {
-      "as",      "async",     "bool",   "borrow",  "char",   "constructor", "enum",   "error-context",
-      "export",  "f32",       "f64",    "flags",   "float32", "float64",    "from",   "func",
-      "future",  "import",    "include", "interface", "list", "map",        "option", "own",
-      "package", "record",    "resource", "result", "s16",    "s32",        "s64",    "s8",
-      "static",  "stream",    "string", "tuple",   "type",   "u16",         "u32",    "u64",
-      "u8",      "use",       "variant", "with",   "world"};
-  return kKeywords.contains(name) ? "%" + std::string(name) : std::string(name);
+  return wit::is_keyword(name) ? "%" + std::string(name) : std::string(name);
 }
 
 const char* prim_wit(PrimType p) {

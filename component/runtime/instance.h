@@ -32,6 +32,9 @@ struct Func {
   abi::FuncType type;
   abi::ComponentFunc call;
   std::vector<std::string> param_names;  ///< for printing and the host API
+  /// For a guest export (canon lift): the lifted function itself, so that a lowering of it
+  /// in another component, and the host, can call it through a fused path (abi::call_scalars).
+  std::shared_ptr<const abi::LiftedFunc> lifted;
 };
 using FuncRef = std::shared_ptr<const Func>;
 

@@ -539,9 +539,12 @@ class Instantiator {
         lifted->opts = std::move(opts);
         lifted->inst = f.inst;
         lifted->callee = abi::core_func_from(store_.core(), f.core_funcs[c.func]);
+        lifted->store = &store_.core();
+        lifted->core = f.core_funcs[c.func];
         auto fn = std::make_shared<Func>();
         fn->type = lifted->type;
         fn->param_names = f.types[c.type].param_names;
+        fn->lifted = lifted;
         fn->call = abi::lifted_func(std::move(lifted));
         f.funcs.push_back(std::move(fn));
         return {};
@@ -550,6 +553,12 @@ class Instantiator {
         if (c.func >= f.funcs.size()) return internal("function index out of bounds");
         SHARD_TRY(opts, options(f, c.opts));
         const FuncRef& callee = f.funcs[c.func];
+        // A lowered guest export of scalars: one fused adapter, caller's core values to the
+        // callee's core function, with no component values in between (abi::call_scalars).
+        if (callee->lifted && abi::scalar_signature(callee->type)) {
+          f.core_funcs.push_back(abi::create_fused_scalar_func(store_.core(), callee->lifted, f.inst));
+          return {};
+        }
         auto lowered = std::make_shared<abi::LoweredFunc>();
         lowered->type = callee->type;
         lowered->opts = std::move(opts);

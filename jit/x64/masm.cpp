@@ -111,18 +111,18 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_bytes, JL
   a_.mov(kMem0, x86::qword_ptr(kInst, L::kInstanceMem0));
   // The call depth bounds recursion like the interpreter's ("call stack exhausted"); the
   // frame must fit in the value stack below ctx->stack_end.
-  a_.mov(x86::eax, x86::dword_ptr(kCtx, L::kCtxDepth));
-  a_.cmp(x86::eax, x86::dword_ptr(kCtx, L::kCtxMaxDepth));
+  a_.mov(x86::eax, x86::dword_ptr(kCtx, L::kExecDepth));
+  a_.cmp(x86::eax, x86::dword_ptr(kCtx, L::kExecMaxDepth));
   a_.jae(lab(exhausted));
   a_.lea(kScratch, x86::ptr(kFrame, static_cast<int32_t>(frame_bytes)));
-  a_.cmp(kScratch, x86::qword_ptr(kCtx, L::kCtxStackEnd));
+  a_.cmp(kScratch, x86::qword_ptr(kCtx, L::kExecStackEnd));
   a_.ja(lab(exhausted));
   // The native stack limit (runtime.h: ExecContext::stack_limit): JIT frames and the helpers
   // they call use the host stack, so deep recursion ends in "call stack exhausted".
-  a_.cmp(x86::rsp, x86::qword_ptr(kCtx, L::kCtxStackLimit));
+  a_.cmp(x86::rsp, x86::qword_ptr(kCtx, L::kExecStackLimit));
   a_.jb(lab(exhausted));
   a_.inc(x86::eax);
-  a_.mov(x86::dword_ptr(kCtx, L::kCtxDepth), x86::eax);
+  a_.mov(x86::dword_ptr(kCtx, L::kExecDepth), x86::eax);
   // HOOK(fuel, epochs): metered code is not compiled by the JIT yet (jit.cpp runs metered
   // stores' functions in the interpreter); the entry checks would go here.
   // exec/instructions.rst: function calls — declared locals start at their default (zero).
@@ -139,7 +139,7 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_bytes, JL
 }
 
 void Masm::epilogue() {
-  a_.dec(x86::dword_ptr(kCtx, L::kCtxDepth));
+  a_.dec(x86::dword_ptr(kCtx, L::kExecDepth));
   a_.xor_(x86::eax, x86::eax);
   restore_and_ret(a_);
 }
@@ -150,14 +150,14 @@ void Masm::emit_exits(JLabel raise, JLabel propagate, JLabel exhausted, const vo
   a_.mov(x86::rdi, kCtx);
   a_.mov(x86::rsi, kSelf);
   call_abs(a_, raise_fn);
-  a_.dec(x86::dword_ptr(kCtx, L::kCtxDepth));
+  a_.dec(x86::dword_ptr(kCtx, L::kExecDepth));
   restore_and_ret(a_);
   a_.bind(lab(propagate));
   a_.mov(x86::edx, x86::eax);
   a_.mov(x86::rdi, kCtx);
   a_.mov(x86::rsi, kSelf);
   call_abs(a_, propagate_fn);
-  a_.dec(x86::dword_ptr(kCtx, L::kCtxDepth));
+  a_.dec(x86::dword_ptr(kCtx, L::kExecDepth));
   restore_and_ret(a_);
   a_.bind(lab(exhausted));
   a_.mov(x86::rdi, kCtx);
@@ -683,8 +683,8 @@ void Masm::load_indirect(uint32_t table, uint32_t type_index, JReg idx, JLabel u
 void Masm::call_entry(int32_t args, uint32_t io_slots) {
   a_.lea(x86::rdx, frame(args));
   a_.lea(x86::rax, x86::ptr(x86::rdx, static_cast<int32_t>(io_slots * 16)));
-  a_.mov(x86::qword_ptr(kCtx, L::kCtxStackTop), x86::rax);
-  a_.mov(x86::qword_ptr(kCtx, L::kCtxCaller), kInst);
+  a_.mov(x86::qword_ptr(kCtx, L::kExecStackTop), x86::rax);
+  a_.mov(x86::qword_ptr(kCtx, L::kExecCaller), kInst);
   a_.mov(x86::rdi, kCtx);
   a_.mov(x86::rsi, kScratch);
   a_.call(x86::qword_ptr(kScratch, L::kFuncEntry));

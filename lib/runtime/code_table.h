@@ -22,13 +22,17 @@ namespace shard::rt {
 
 struct TierCode;
 
-/// Which interruption checks a code variant contains (a bit set). Code compiled without a
-/// check pays nothing for it; a store running with fuel or epochs uses the variant with them.
-enum Metering : uint8_t {
+/// How a function's code was compiled (a bit set; one code table per combination). Code
+/// compiled without a check pays nothing for it; a store running with fuel or epochs uses
+/// the variant with them, and an instance whose memory 0 has the full reservation (and a
+/// store that allows signal-based traps) the variant whose memory-0 accesses rely on the
+/// guard region.
+enum CodeVariant : uint8_t {
   kMeterNone = 0,
-  kMeterFuel = 1,   ///< consumes fuel at function entry and loop iterations
-  kMeterEpoch = 2,  ///< compares the epoch with the deadline there
-  kMeterVariants = 4,
+  kMeterFuel = 1,    ///< consumes fuel at function entry and loop iterations
+  kMeterEpoch = 2,   ///< compares the epoch with the deadline there
+  kGuardPages = 4,   ///< memory-0 loads/stores unchecked; the fault is the trap (signals.h)
+  kCodeVariants = 8,
 };
 
 /// One slot per defined function of one module, for one tier and variant.

@@ -196,8 +196,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   // Defined functions (exec/modules.rst: allocfunc), in one block, all entered through the
   // tier's one entry point (which finds each function's code itself).
   Tier* tier = store.tier();
-  EntryFn entry = tier != nullptr ? tier->module_entry(m) : &no_tier_entry;
-  CodeTable* table = tier != nullptr ? tier->code_table(m, store.metering()) : nullptr;
+  // Entries and code slots are set once memory 0 is known (below): it picks the code variant.
   std::vector<const FuncType*> type_ptrs;
   type_ptrs.reserve(m.types.size());
   for (uint32_t id : inst->type_id_vec) type_ptrs.push_back(&store.type_of(id));
@@ -205,12 +204,12 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   for (uint32_t idx = m.num_imported_funcs; idx < m.num_funcs(); ++idx) {
     uint32_t ti = m.func_type_indices[idx];
     const FuncType* ft = type_ptrs[ti];
-    inst->defined_funcs.push_back(FuncInst{.entry = entry,
+    inst->defined_funcs.push_back(FuncInst{.entry = &no_tier_entry,
                                            .instance = inst,
                                            .type_id = inst->type_id_vec[ti],
                                            .index = idx,
                                            .type = ft,
-                                           .code = table != nullptr ? table->slot(idx - m.num_imported_funcs) : nullptr,
+                                           .code = nullptr,
                                            .host = nullptr,
                                            .nparams = static_cast<uint32_t>(ft->params.size()),
                                            .nresults = static_cast<uint32_t>(ft->results.size())});
@@ -235,6 +234,16 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const WasmModule> mo
   if (!inst->memory_vec.empty()) {
     inst->mem0 = inst->memory_vec[0];
     inst->mem0_base = inst->mem0->base;
+  }
+  // The tier's entry and code table for this instance's variant (code_table.h).
+  inst->code_variant = store.code_variant(inst->mem0);
+  if (tier != nullptr) {
+    EntryFn entry = tier->module_entry(m, inst->code_variant);
+    CodeTable* table = tier->code_table(m, inst->code_variant);
+    for (uint32_t i = 0; i < inst->defined_funcs.size(); ++i) {
+      inst->defined_funcs[i].entry = entry;
+      inst->defined_funcs[i].code = table != nullptr ? table->slot(i) : nullptr;
+    }
   }
 
   // Globals: initializers see imported globals, earlier globals and all function refs.

@@ -30,17 +30,20 @@ inline constexpr size_t kFuncEntry = 0;
 inline constexpr size_t kFuncInstance = 8;
 inline constexpr size_t kFuncTypeId = 16;
 inline constexpr size_t kSlotSize = 16;
-// ExecContext: what compiled code reads and writes on calls (the value stack's bounds, the
-// call depth, the caller a host function sees).
-inline constexpr size_t kCtxFuel = 0;
-inline constexpr size_t kCtxEpochDeadline = 8;
-inline constexpr size_t kCtxEpoch = 16;
-inline constexpr size_t kCtxStackLimit = 24;
-inline constexpr size_t kCtxStackEnd = 48;
-inline constexpr size_t kCtxStackTop = 56;
-inline constexpr size_t kCtxDepth = 64;
-inline constexpr size_t kCtxMaxDepth = 68;
-inline constexpr size_t kCtxCaller = 80;
+
+// ExecContext: what generated code reads at function entries and loop back-edges
+// (runtime.h: the interruption checks and the native stack limit).
+inline constexpr size_t kExecFuel = 0;           ///< uint64: units left
+inline constexpr size_t kExecEpochDeadline = 8;  ///< uint64
+inline constexpr size_t kExecEpochPtr = 16;      ///< const std::atomic<uint64_t>*
+inline constexpr size_t kExecStackLimit = 24;    ///< uintptr: compare sp against it at entry
+// ... and what JIT code reads and writes on calls (the value stack's bounds, the call depth,
+// the caller a host function sees).
+inline constexpr size_t kExecStackEnd = 48;
+inline constexpr size_t kExecStackTop = 56;
+inline constexpr size_t kExecDepth = 64;
+inline constexpr size_t kExecMaxDepth = 68;
+inline constexpr size_t kExecCaller = 80;
 
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
@@ -63,17 +66,19 @@ SHARD_CHECK_OFFSET(GlobalInst, value, kGlobalValue);
 SHARD_CHECK_OFFSET(FuncInst, entry, kFuncEntry);
 SHARD_CHECK_OFFSET(FuncInst, instance, kFuncInstance);
 SHARD_CHECK_OFFSET(FuncInst, type_id, kFuncTypeId);
-SHARD_CHECK_OFFSET(ExecContext, fuel, kCtxFuel);
-SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kCtxEpochDeadline);
-SHARD_CHECK_OFFSET(ExecContext, epoch, kCtxEpoch);
-SHARD_CHECK_OFFSET(ExecContext, stack_limit, kCtxStackLimit);
-SHARD_CHECK_OFFSET(ExecContext, stack_end, kCtxStackEnd);
-SHARD_CHECK_OFFSET(ExecContext, stack_top, kCtxStackTop);
-SHARD_CHECK_OFFSET(ExecContext, depth, kCtxDepth);
-SHARD_CHECK_OFFSET(ExecContext, max_depth, kCtxMaxDepth);
-SHARD_CHECK_OFFSET(ExecContext, caller, kCtxCaller);
+SHARD_CHECK_OFFSET(ExecContext, fuel, kExecFuel);
+SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kExecEpochDeadline);
+SHARD_CHECK_OFFSET(ExecContext, epoch, kExecEpochPtr);
+SHARD_CHECK_OFFSET(ExecContext, stack_limit, kExecStackLimit);
+SHARD_CHECK_OFFSET(ExecContext, stack_end, kExecStackEnd);
+SHARD_CHECK_OFFSET(ExecContext, stack_top, kExecStackTop);
+SHARD_CHECK_OFFSET(ExecContext, depth, kExecDepth);
+SHARD_CHECK_OFFSET(ExecContext, max_depth, kExecMaxDepth);
+SHARD_CHECK_OFFSET(ExecContext, caller, kExecCaller);
 #pragma GCC diagnostic pop
 #undef SHARD_CHECK_OFFSET
 static_assert(sizeof(Slot) == kSlotSize);
+static_assert(sizeof(std::atomic<uint64_t>) == 8 && std::atomic<uint64_t>::is_always_lock_free,
+              "generated code reads the epoch counter with a plain 8-byte load");
 
 }  // namespace shard::rt::layout

@@ -10,15 +10,16 @@
 #include <cstring>
 
 #include "runtime/runtime.h"
+#include "runtime/signals.h"
 
 namespace shard::rt {
 
 namespace {
 constexpr uint64_t kPageSize = 65536;
-constexpr uint64_t kFullReservation = 8ull << 30;  // any i32 address + any u32 offset
 }  // namespace
 
 MemoryInst::~MemoryInst() {
+  if (reservation_handle != 0) unregister_memory_reservation(reservation_handle);
   if (base != nullptr && reserved != 0) munmap(base, reserved);
 }
 
@@ -64,6 +65,10 @@ Result<MemoryInst*> Store::create_memory(const MemoryType& type) {
   if (p == MAP_FAILED) return Error{ErrorKind::Uninstantiable, "out of memory: cannot reserve linear memory"};
   mem->base = static_cast<uint8_t*>(p);
   mem->reserved = want;
+  if (mem->fully_reserved()) {
+    auto start = reinterpret_cast<uintptr_t>(p);
+    mem->reservation_handle = register_memory_reservation(start, start + want);
+  }
   if (mem->grow(type.limits.min) == UINT32_MAX && type.limits.min != 0) {
     return Error{ErrorKind::Uninstantiable, "out of memory: cannot commit linear memory"};
   }

@@ -128,7 +128,7 @@ struct StoreConfig {
   bool signal_based_traps = true;
   /// Native stack wasm may use below the outermost host→wasm entry (EngineConfig::max_wasm_stack).
   size_t max_wasm_stack = 512u << 10;
-  /// Which checks compiled code carries (Metering bits): fuel and/or epochs.
+  /// Which checks compiled code carries (CodeVariant bits kMeterFuel, kMeterEpoch).
   uint8_t metering = kMeterNone;
   /// The engine's epoch counter (Engine::epoch_counter); null: the store's own, never advanced.
   const std::atomic<uint64_t>* epoch = nullptr;
@@ -169,6 +169,13 @@ struct FuncInst {
 };
 static_assert(std::is_trivially_destructible_v<FuncInst>);
 
+/// Address space reserved per memory for the guard-page scheme: every address a 32-bit access
+/// can form (0xFFFFFFFF + a u32 offset 0xFFFFFFFF + the widest access, 16 bytes) fits below
+/// 8 GiB + 16, and a 64 KiB guard follows (exec/instructions.rst: t.load's effective address
+/// is i + memarg.offset, both u32).
+inline constexpr uint64_t kFullReservation = (8ull << 30) + (64u << 10);
+static_assert(kFullReservation > 0xFFFFFFFFull + 0xFFFFFFFFull + 16);
+
 /// A linear memory (exec/runtime.rst: memory instances). The address range is reserved up
 /// front and committed as it grows; `base` never changes.
 struct MemoryInst {
@@ -176,7 +183,10 @@ struct MemoryInst {
   uint64_t size = 0;         ///< current size in bytes, offset 8
   MemoryType type;           ///< limits.min updated to the current page count on grow
   uint64_t max_pages = 0;    ///< effective maximum: min(declared max, store config)
-  size_t reserved = 0;       ///< bytes of address space reserved (excluding nothing; includes guard)
+  size_t reserved = 0;       ///< bytes of address space reserved (committed + guard)
+  uint64_t reservation_handle = 0;  ///< signals.h registry entry, when fully reserved
+  /// Every access a 32-bit load/store can form lands in this reservation.
+  bool fully_reserved() const { return reserved >= kFullReservation; }
 
   MemoryInst() = default;
   MemoryInst(const MemoryInst&) = delete;
@@ -271,6 +281,7 @@ struct Instance {
   MemoryInst** memories = nullptr;
   Store* store = nullptr;
   // ---- end of VM context ----
+  uint8_t code_variant = 0;  ///< CodeVariant bits of this instance's functions (Store::code_variant)
 
   std::shared_ptr<const WasmModule> module;
   /// The module's own functions, allocated once (reserved to their count: addresses are
@@ -361,10 +372,11 @@ class Tier {
  public:
   virtual ~Tier() = default;
   virtual std::string_view name() const = 0;
-  virtual EntryFn module_entry(const WasmModule& m) = 0;
-  /// The module's code table for `metering` (created on first use), or null when the tier
+  /// The entry of the module's functions compiled as `variant` (CodeVariant bits).
+  virtual EntryFn module_entry(const WasmModule& m, uint8_t variant) = 0;
+  /// The module's code table for `variant` (created on first use), or null when the tier
   /// keeps code elsewhere.
-  virtual CodeTable* code_table(const WasmModule& m, uint8_t metering) = 0;
+  virtual CodeTable* code_table(const WasmModule& m, uint8_t variant) = 0;
 };
 
 /// Owns every runtime object; objects live as long as the store and have stable addresses.
@@ -379,6 +391,10 @@ class Store {
   const StoreConfig& config() const { return config_; }
   Tier* tier() const { return tier_; }
   uint8_t metering() const { return config_.metering; }
+  /// The code variant for an instance whose memory 0 is `mem0` (null: none): the store's
+  /// metering, plus kGuardPages when the store may trap through signals and mem0 has the
+  /// full reservation.
+  uint8_t code_variant(const MemoryInst* mem0) const;
 
   /// Fuel (deterministic interruption): the units left, and setting them. Errors when the
   /// store's code does not count fuel (EngineConfig::consume_fuel).
@@ -424,6 +440,7 @@ class Store {
   StoreConfig config_;
   Tier* tier_ = nullptr;
   ExecContext ctx_;
+  bool guard_traps_ = false;  ///< signal_based_traps requested and the handlers are installed
   std::atomic<uint64_t> own_epoch_{0};  ///< when the config names no engine counter
   EpochCallback epoch_callback_;
   void* stack_mapping_ = nullptr;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runtime/runtime.h"
+#include "runtime/signals.h"
 
 namespace shard::rt {
 
@@ -12,6 +13,7 @@ Store::Store(StoreConfig config, Tier* tier) : config_(config), tier_(tier) {
   ctx_.store = this;
   ctx_.max_depth = config_.max_call_depth;
   ctx_.epoch = config_.epoch != nullptr ? config_.epoch : &own_epoch_;
+  guard_traps_ = config_.signal_based_traps && config_.reserve_full_memory && install_signal_handlers();
   size_t slots = std::max<size_t>(config_.value_stack_bytes / sizeof(Slot), 1024);
   // Reserved lazily: untouched stack pages cost nothing.
   void* p = mmap(nullptr, slots * sizeof(Slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -106,6 +108,12 @@ ExnInst* Store::alloc_exn(TagInst* tag, const Slot* fields, bool exposed) {
   e->exposed = exposed;
   e->fields.assign(fields, fields + tag->type->params.size());
   return e;
+}
+
+uint8_t Store::code_variant(const MemoryInst* mem0) const {
+  uint8_t v = config_.metering;
+  if (guard_traps_ && mem0 != nullptr && mem0->fully_reserved()) v |= kGuardPages;
+  return v;
 }
 
 Result<void> Store::set_fuel(uint64_t units) {

@@ -48,13 +48,22 @@ Instance must_instantiate(Store& store, const Engine& engine, const Module& m) {
   return *inst;
 }
 
+/// An engine, the loops module, a store and an instance of it.
+struct Guest {
+  explicit Guest(const EngineConfig& config)
+      : engine(config), module(must_load(engine, kLoops)), store(engine), inst(must_instantiate(store, engine, module)) {}
+  Engine engine;
+  Module module;
+  Store store;
+  Instance inst;
+};
+
 }  // namespace
 
 TEST_CASE("fuel: a documented budget, the trap when it runs out, refills", "[api][fuel]") {
-  Engine engine(EngineConfig{.tier = TierKind::Interpreter, .consume_fuel = true});
-  Module m = must_load(engine, kLoops);
-  Store store(engine);
-  Instance inst = must_instantiate(store, engine, m);
+  Guest g(EngineConfig{.tier = TierKind::Interpreter, .consume_fuel = true});
+  Store& store = g.store;
+  Instance& inst = g.inst;
   auto count = inst.typed_func<int32_t(int32_t)>("count");
   REQUIRE(count.ok());
 
@@ -102,10 +111,10 @@ TEST_CASE("fuel and epochs must be enabled in the engine", "[api][fuel]") {
 }
 
 TEST_CASE("epochs: another thread interrupts an infinite loop", "[api][epoch]") {
-  Engine engine(EngineConfig{.epoch_interruption = true});
-  Module m = must_load(engine, kLoops);
-  Store store(engine);
-  Instance inst = must_instantiate(store, engine, m);
+  Guest g(EngineConfig{.epoch_interruption = true});
+  Engine& engine = g.engine;
+  Store& store = g.store;
+  Instance& inst = g.inst;
   REQUIRE(store.set_epoch_deadline(1).ok());
   auto spin = inst.func("spin");
   REQUIRE(spin.ok());
@@ -127,10 +136,10 @@ TEST_CASE("epochs: another thread interrupts an infinite loop", "[api][epoch]") 
 }
 
 TEST_CASE("epochs: the deadline callback extends, then stops", "[api][epoch]") {
-  Engine engine(EngineConfig{.epoch_interruption = true});
-  Module m = must_load(engine, kLoops);
-  Store store(engine);
-  Instance inst = must_instantiate(store, engine, m);
+  Guest g(EngineConfig{.epoch_interruption = true});
+  Engine& engine = g.engine;
+  Store& store = g.store;
+  Instance& inst = g.inst;
   REQUIRE(store.set_epoch_deadline(1).ok());
   std::atomic<int> calls{0};
   store.on_epoch_deadline([&]() -> std::optional<uint64_t> {
@@ -153,10 +162,10 @@ TEST_CASE("epochs: the deadline callback extends, then stops", "[api][epoch]") {
 }
 
 TEST_CASE("fuel and epochs together", "[api][fuel][epoch]") {
-  Engine engine(EngineConfig{.consume_fuel = true, .epoch_interruption = true});
-  Module m = must_load(engine, kLoops);
-  Store store(engine);
-  Instance inst = must_instantiate(store, engine, m);
+  Guest g(EngineConfig{.consume_fuel = true, .epoch_interruption = true});
+  Engine& engine = g.engine;
+  Store& store = g.store;
+  Instance& inst = g.inst;
   REQUIRE(store.set_fuel(10).ok());
   REQUIRE(store.set_epoch_deadline(1000).ok());
   CHECK(*inst.typed_func<int32_t(int32_t)>("count").value()(9) == 9);

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "component/component.h"
-#include "component/names.h"
+#include "component/valid/names.h"
 
 using namespace shard;
 using namespace shard::component;

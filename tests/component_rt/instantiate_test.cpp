@@ -5,37 +5,19 @@
 
 #include <fstream>
 
-#include "component/runtime/instance.h"
-#include "component/text/component_text.h"
-#include "interp/interp.h"
+#include "rt_test_util.h"
 
 using namespace shard;
 using namespace shard::component;
+using namespace shard::component::test;
 namespace abi = shard::component::abi;
 
 namespace {
-
-std::shared_ptr<run::Loaded> load_text(const std::string& text) {
-  auto bytes = text::component_wat_to_binary(text);
-  INFO((bytes ? std::string() : bytes.error().to_string()));
-  REQUIRE(bytes.ok());
-  auto l = run::load(std::move(*bytes));
-  INFO((l ? std::string() : l.error().to_string()));
-  REQUIRE(l.ok());
-  return *l;
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   REQUIRE(in.good());
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-Result<std::vector<abi::Value>> call(const run::InstanceRef& inst, const std::string& name, std::vector<abi::Value> args) {
-  const run::Item* it = inst->find(name);
-  REQUIRE(it != nullptr);
-  REQUIRE(it->kind == component::ExternKind::Func);
-  return it->func->call(args, nullptr);
 }
 
 // A core module with a bump allocator and `concat(a, b) -> string` in the canonical ABI:

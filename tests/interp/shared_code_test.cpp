@@ -81,7 +81,10 @@ TEST_CASE("instantiation compiles nothing; instances and stores share one module
   rt::Instance* c = instantiate(s2, m);
   CHECK(interp::compiled_functions(*m) == 0);
   for (rt::Instance* inst : {a, b, c})
-    for (const rt::FuncInst& f : inst->defined_funcs) CHECK(f.code == nullptr);
+    for (const rt::FuncInst& f : inst->defined_funcs) {
+      REQUIRE(f.code != nullptr);  // the function's slot in the module's code table
+      CHECK(f.code->load() == nullptr);
+    }
 
   // Globals are per instance although the code is the same.
   CHECK(call_i32(s1, a, "inc") == 1);
@@ -90,7 +93,8 @@ TEST_CASE("instantiation compiles nothing; instances and stores share one module
   CHECK(call_i32(s1, b, "inc") == 1);
   CHECK(call_i32(s2, c, "inc") == 1);
   CHECK(interp::compiled_functions(*m) == 1);  // nothing compiled again for b and c
-  CHECK(a->func_vec[kInc]->code != nullptr);
+  CHECK(a->func_vec[kInc]->code->load() != nullptr);
+  // One slot per module and variant: publishing code there (tier-up) reaches every instance.
   CHECK(a->func_vec[kInc]->code == b->func_vec[kInc]->code);
   CHECK(a->func_vec[kInc]->code == c->func_vec[kInc]->code);
 
@@ -113,8 +117,8 @@ TEST_CASE("instantiation compiles nothing; instances and stores share one module
   CHECK(interp::compiled_functions(*m) == 4);
   CHECK(d->func_vec[kInd]->code == a->func_vec[kInd]->code);
   CHECK(d->func_vec[kInc]->code == a->func_vec[kInc]->code);
-  CHECK(d->func_vec[kFac]->code == nullptr);  // not called through this instance yet
-  // compile_all only points an instance at the cached code.
+  CHECK(d->func_vec[kFac]->code == a->func_vec[kFac]->code);  // one slot: no per-instance pointer to fill
+  // compile_all compiles nothing the module already has.
   rt::Instance* e = instantiate(s3, m);
   REQUIRE(interp::compile_all(*e));
   CHECK(interp::compiled_functions(*m) == 4);

@@ -5,22 +5,25 @@
 // Imports are satisfied by stubs (host functions returning zeros, fresh tables, memories and
 // globals of the imported type), so modules written against the spec's "spectest" module run.
 //
-// The interpreter has no fuel, so only code whose run time is bounded statically is executed:
-// a function is run only if neither it nor anything it may call contains a `loop` and the call
-// graph below it (call_indirect counted as a call to every function of its type) is acyclic;
-// its cost (instructions, locals, bulk operations weighted by the memory limit, plus callees)
-// must stay under kMaxCost. Without loops or recursion each instruction runs at most once per
-// call, so this bounds the run time. The start function must pass the same test.
+// Every function runs, loops and recursion included, bounded by fuel (one unit per function
+// entry and loop iteration, runtime.h). One unit lets at most one pass over one function body
+// run (bulk operations weighted by the memory limit), so with F units the work is at most
+// F × the module's total cost: F is kMaxCost / that total (at least 1). A function whose cost
+// is bounded statically (no loop, no recursion below it, call_indirect counted as a call to
+// every function of its type) gets all the fuel it could need, so it always runs to the end.
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "fuzz_support.h"
 #include "interp/interp.h"
 #include "runtime/runtime.h"
+#include "tiers/tiers.h"
 #include "valid/body_decoder.h"
 #include "valid/validator.h"
 
@@ -96,6 +99,13 @@ class CostModel {
 
   bool bounded(uint32_t f) { return cost(f) != kUnbounded; }
 
+  /// The cost of every function once: an upper bound of what one fuel unit can run.
+  uint64_t total() const {
+    uint64_t t = m_.num_imported_funcs;
+    for (uint32_t f = m_.num_imported_funcs; f < m_.num_funcs(); ++f) t += facts_[f].own_cost;
+    return std::max<uint64_t>(t, 1);
+  }
+
  private:
   const WasmModule& m_;
   std::vector<FuncFacts> facts_;
@@ -155,7 +165,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto module = std::make_shared<const WasmModule>(std::move(loaded).value());
 
   CostModel costs(*module);
-  if (module->start && !costs.bounded(*module->start)) return 0;
+  const uint64_t loop_fuel = std::max<uint64_t>(kMaxCost / costs.total(), 1);
 
   rt::StoreConfig config;
   config.max_memory_pages = kMemoryPages;
@@ -164,7 +174,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.max_host_reentry = 4;
   config.value_stack_bytes = 1u << 20;
   config.reserve_full_memory = false;
-  rt::Store store(config, &interp::tier());
+  config.metering = rt::kMeterFuel;
+  // The tier: SHARD_FUZZ_TIER (interp, jit, auto; default auto), chosen where every runner chooses.
+  static rt::Tier* const tier = [] {
+    const char* env = std::getenv("SHARD_FUZZ_TIER");
+    auto kind = parse_tier_name(env != nullptr ? env : "auto");
+    auto t = tiers::select_tier(kind.value_or(TierKind::Auto));
+    if (!t) fuzz::property_failed("SHARD_FUZZ_TIER names no available tier", t.error().message);
+    return *t;
+  }();
+  rt::Store store(config, tier);
+  auto fuel_for = [&](std::optional<uint32_t> f) { return f && costs.bounded(*f) ? kMaxCost + 1 : loop_fuel; };
+  (void)store.set_fuel(fuel_for(module->start));
 
   std::vector<rt::Extern> imports;
   if (!make_imports(store, *module, imports)) return 0;
@@ -176,11 +197,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   std::string compile_error;
-  if (!interp::compile_all(**inst, &compile_error))
+  if (tier == &interp::tier() && !interp::compile_all(**inst, &compile_error))
     fuzz::property_failed("the interpreter cannot compile a valid module", compile_error);
 
   for (const Export& e : module->exports) {
-    if (e.kind != ExternKind::Func || !costs.bounded(e.index)) continue;
+    if (e.kind != ExternKind::Func) continue;
+    (void)store.set_fuel(fuel_for(e.index));
     rt::FuncInst* f = (*inst)->funcs[e.index];
     const FuncType& ft = rt::func_type(*f);
     std::vector<rt::Value> args;
@@ -190,6 +212,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::property_failed("wrong number of results", e.name);
     if (!r.ok() && r.trap->kind == TrapKind::HostError)
       fuzz::property_failed("a stub-only module raised a host error", r.trap->to_string());
+    if (!r.ok() && r.trap->kind == TrapKind::OutOfFuel && costs.bounded(e.index))
+      fuzz::property_failed("a function without loops or recursion ran out of fuel", e.name);
   }
   return 0;
 }

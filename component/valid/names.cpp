@@ -1,6 +1,6 @@
 // Explainer.md: Import and Export Definitions (the lexical rules for externname) and
 // Name Uniqueness.
-#include "component/names.h"
+#include "component/valid/names.h"
 
 #include <fmt/format.h>
 
