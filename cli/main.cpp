@@ -39,6 +39,11 @@ commands:
                             exit status = the guest's exit code, 134 after a trap, 124 when
                             --fuel or --timeout stopped it (message "all fuel consumed" /
                             "interrupted"), 1 if it does not load or link, 2 for bad arguments.
+                            A component exporting wasi:cli/run (WASI 0.2, e.g. a preview1
+                            program wrapped by the standard adapter) runs the same way: its
+                            run's result (ok = 0, err = 1) or wasi:cli/exit's code; it imports
+                            wasi:cli, io, clocks, random, filesystem and sockets 0.2.x, granted
+                            as below
                             With --invoke NAME, call that export instead, with ARGS (numbers,
                             converted to its parameter types), printing results as TYPE:VALUE
     --dir HOST[::GUEST]     grant the guest a host directory (as GUEST; default: HOST)
@@ -47,14 +52,23 @@ commands:
     --inherit-env           give the guest the whole host environment (before --env)
     --tcplisten ADDR:PORT   open a listening TCP socket (IPv4) and hand it to the guest, which
                             can sock_accept on it (fd after the preopens); no other network
+    --allow-tcp-connect IP:PORT
+                            (components, wasi:sockets) let TCP sockets connect to IP:PORT
+                            (port 0: any port); others get access-denied
+    --allow-tcp-listen IP:PORT
+                            (components) let TCP sockets bind and listen on IP:PORT
+    --allow-udp IP:PORT     (components) let UDP sockets bind to and send to IP:PORT
+    --allow-ip-name-lookup  (components) let wasi:sockets/ip-name-lookup resolve names
+    --inherit-network       (components) all of the above, any address
                             Nothing else is visible: no files, variables or sockets by default.
     --invoke NAME           the export to call (also accepted: --invoke NAME ARGS... FILE)
                             For a component FILE: --invoke 'NAME(ARGS)' with WIT-style values
                             ("text", 42, [1, 2], {a: 1}, some(x), ok(y), ...), the result is
                             printed the same way; NAME may be iface#func
     --link NAME=DEP.wasm    (components) satisfy import NAME with component DEP's export NAME;
-                            --link DEP.wasm offers all of DEP's exports. Only --env and
-                            --inherit-env are granted to components (wasi:cli/environment)
+                            --link DEP.wasm offers all of DEP's exports. With --invoke and no
+                            --dir/--env flag a component gets no WASI: its wasi:* imports are
+                            refused by name. wasi:http is always refused
     --tier interp|jit|auto  execution tier (default auto: the JIT where this build and host
                             have one, else the interpreter; an unavailable tier is an error)
     --fuel N                stop the guest after N units of fuel (one per function entry and
@@ -84,6 +98,18 @@ options:
   -h, --help                this text
   --version                 print the version
 )";
+
+/// "IP:PORT" with an IPv4 address or a bracketed IPv6 one, for the --allow-tcp-* flags.
+bool valid_socket_spec(std::string_view spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 >= spec.size()) return false;
+  std::string host(spec.substr(0, colon));
+  const std::string port(spec.substr(colon + 1));
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) > 65535) return false;
+  unsigned char buf[16];
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
 
 /// Exit status when --fuel or --timeout stopped the guest (as timeout(1)).
 constexpr int kStoppedExit = 124;
@@ -449,17 +475,8 @@ int run_component(const std::string& file, const std::string& invoke, const std:
                   const std::vector<std::string>& links, const shard::wasi::WasiConfig& wasi, bool wasi_options,
                   const shard::Engine& engine, const shard::StopConditions& stop) {
   namespace cm = shard::cm;
-  if (invoke.empty())
-    return usage_error("run: a component needs --invoke 'NAME(ARGS)' (running wasi:cli/run commands is not supported yet)");
-  if (!wasi.preopens.empty() || !wasi.sockets.empty())
-    return usage_error("run: --dir/--dir-ro/--tcplisten are not supported for components yet (files and sockets are not granted)");
-  std::string call = invoke;
-  if (!rest.empty()) {
-    // `--invoke NAME ARG...` spelled as separate words
-    call += "(";
-    for (size_t i = 0; i < rest.size(); ++i) call += (i ? ", " : "") + rest[i];
-    call += ")";
-  }
+  if (!wasi.sockets.empty())
+    return usage_error("run: --tcplisten hands a socket to preview1 commands; components get no sockets yet");
   auto fail = [](const std::string& what, const shard::Error& e) {
     fmt::print(stderr, "shard: {}: {}: {}\n", what, shard::to_string(e.kind), e.to_string());
     return is_stop(e) ? kStoppedExit : e.kind == shard::ErrorKind::Trap ? 134 : 1;
@@ -472,17 +489,14 @@ int run_component(const std::string& file, const std::string& invoke, const std:
     if (auto r = store.set_epoch_deadline(*stop.epoch_deadline); !r) return fail(file, r.error());
   }
   cm::Linker linker;
-  if (wasi_options) {
-    std::vector<std::pair<std::string, std::string>> env;
-    if (wasi.inherit_env) {
-      for (char** e = environ; e && *e; ++e) {
-        std::string_view kv(*e);
-        const size_t eq = kv.find('=');
-        if (eq != std::string_view::npos) env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-      }
-    }
-    env.insert(env.end(), wasi.env.begin(), wasi.env.end());
-    linker.grant_environment(std::move(env), {file});
+  // A command (no --invoke) gets WASI 0.2 with what the flags grant (nothing by default: no
+  // variables, no directories); so does --invoke when a WASI flag is given. Otherwise every
+  // wasi:* import is refused by name, with the flag that grants it.
+  if (invoke.empty() || wasi_options) {
+    shard::wasi::WasiConfig cfg = wasi;
+    cfg.args = {file};
+    if (invoke.empty()) cfg.args.insert(cfg.args.end(), rest.begin(), rest.end());
+    if (auto r = linker.add_wasi(cfg); !r) return fail(file, r.error());
   }
   for (const std::string& spec : links) {
     const size_t eq = spec.find('=');
@@ -508,6 +522,24 @@ int run_component(const std::string& file, const std::string& invoke, const std:
   }
   auto component = cm::Component::from_file(file);
   if (!component) return fail(file, component.error());
+  if (invoke.empty()) {
+    std::fflush(stdout);
+    auto outcome = cm::run_command(linker, store, *component);
+    if (!outcome) {
+      if (outcome.error().kind == shard::ErrorKind::Usage)
+        return usage_error(fmt::format("run: {}: {} (call one of its exports with --invoke 'NAME(ARGS)')", file, outcome.error().message));
+      return fail(file, outcome.error());
+    }
+    if (outcome->trapped) fmt::print(stderr, "shard: trap: {}\n", outcome->trap_message);
+    return static_cast<int>(outcome->exit_code & 0xff);
+  }
+  std::string call = invoke;
+  if (!rest.empty()) {
+    // `--invoke NAME ARG...` spelled as separate words
+    call += "(";
+    for (size_t i = 0; i < rest.size(); ++i) call += (i ? ", " : "") + rest[i];
+    call += ")";
+  }
   auto instance = linker.instantiate(store, *component);
   if (!instance) return fail(file, instance.error());
   auto parts = cm::split_invocation(call);
@@ -611,6 +643,18 @@ int cmd_run(const std::vector<std::string_view>& args) {
       int fd = listen_socket(*v);
       if (fd < 0) return usage_error(fmt::format("run: --tcplisten {}: {}", *v, std::strerror(errno)));
       wasi.sockets.push_back(fd);
+      wasi_options = true;
+    } else if (a == "--allow-tcp-connect" || a == "--allow-tcp-listen" || a == "--allow-udp") {
+      auto v = value(a);
+      if (!v || !valid_socket_spec(*v)) return usage_error(fmt::format("run: {} needs IP:PORT (127.0.0.1:8080, [::1]:80; port 0 = any)", a));
+      (a == "--allow-tcp-connect" ? wasi.network.tcp_connect : a == "--allow-tcp-listen" ? wasi.network.tcp_listen : wasi.network.udp)
+          .emplace_back(*v);
+      wasi_options = true;
+    } else if (a == "--allow-ip-name-lookup") {
+      wasi.network.ip_name_lookup = true;
+      wasi_options = true;
+    } else if (a == "--inherit-network") {
+      wasi.network.inherit = true;
       wasi_options = true;
     } else if (a == "--inherit-env") {
       wasi.inherit_env = true;

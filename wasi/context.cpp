@@ -21,8 +21,6 @@ void UniqueFd::reset(int fd) {
   fd_ = fd;
 }
 
-namespace {
-
 bool kernel_has_openat2() {
   open_how how{};
   how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
@@ -32,6 +30,31 @@ bool kernel_has_openat2() {
   ::close(static_cast<int>(r));
   return true;
 }
+
+Result<UniqueFd> open_preopen(const Preopen& p) {
+  int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error{ErrorKind::Io, fmt::format("cannot open directory {}: {}", p.host_path, std::strerror(errno))};
+  return UniqueFd(fd);
+}
+
+std::vector<std::pair<std::string, std::string>> guest_environment(const WasiConfig& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (config.inherit_env) {
+    for (char** e = ::environ; e != nullptr && *e != nullptr; ++e) {
+      std::string_view kv(*e);
+      size_t eq = kv.find('=');
+      if (eq == std::string_view::npos) continue;
+      out.emplace_back(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+  }
+  for (const auto& var : config.env) {
+    std::erase_if(out, [&](const auto& kv) { return kv.first == var.first; });
+    out.push_back(var);
+  }
+  return out;
+}
+
+namespace {
 
 abi::Filetype host_fd_type(int fd) {
   struct stat st;
@@ -78,14 +101,7 @@ std::unique_ptr<FdEntry> stdio_entry(const Stdio& s, bool input) {
 Result<std::shared_ptr<WasiContext>> WasiContext::create(const WasiConfig& config) {
   auto ctx = std::make_shared<WasiContext>();
   ctx->args_ = config.args;
-  if (config.inherit_env) {
-    for (char** e = ::environ; e != nullptr && *e != nullptr; ++e) ctx->environ_.emplace_back(*e);
-  }
-  for (const auto& [k, v] : config.env) {
-    std::string prefix = k + "=";
-    std::erase_if(ctx->environ_, [&](const std::string& s) { return s.starts_with(prefix); });
-    ctx->environ_.push_back(prefix + v);
-  }
+  for (auto& [k, v] : guest_environment(config)) ctx->environ_.push_back(k + "=" + v);
   ctx->use_openat2 = kernel_has_openat2();
 
   ctx->fds_.push_back(stdio_entry(config.stdin_stream, true));
@@ -93,13 +109,11 @@ Result<std::shared_ptr<WasiContext>> WasiContext::create(const WasiConfig& confi
   ctx->fds_.push_back(stdio_entry(config.stderr_stream, false));
 
   for (const Preopen& p : config.preopens) {
-    int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      return Error{ErrorKind::Io, fmt::format("cannot open directory {}: {}", p.host_path, std::strerror(errno))};
-    }
+    auto dir = open_preopen(p);
+    if (!dir) return std::move(dir).error();
     auto e = std::make_unique<FdEntry>();
-    e->owned.reset(fd);
-    e->host = fd;
+    e->host = dir->get();
+    e->owned = std::move(*dir);
     e->type = abi::Filetype::Directory;
     uint64_t allowed = p.read_only ? abi::rights::kAll & ~abi::rights::kMutating : abi::rights::kAll;
     e->rights_base = abi::rights::kDirectory & allowed;

@@ -56,6 +56,17 @@ Errno write_from(FdEntry& e, std::vector<iovec>& iov, size_t& total) {
   return Errno::Success;
 }
 
+/// Snapshots the directory's entries (cookie n = the entry after the n-th).
+Errno load_listing(FdEntry& e) {
+  SHARD_WASI_TRY(list_directory(e.host, e.listing));
+  e.listing_valid = true;
+  return Errno::Success;
+}
+
+}  // namespace
+
+namespace {
+
 abi::Filetype dirent_type(int dir, const dirent* d) {
   switch (d->d_type) {
     case DT_REG: return abi::Filetype::RegularFile;
@@ -73,30 +84,28 @@ abi::Filetype dirent_type(int dir, const dirent* d) {
   }
 }
 
-/// Snapshots the directory's entries (cookie n = the entry after the n-th).
-Errno load_listing(FdEntry& e) {
+}  // namespace
+
+Errno list_directory(int dirfd, std::vector<DirListEntry>& out) {
   // A fresh open file description, so the listing does not disturb (or depend on) the
   // guest fd's own offset.
-  int d = openat(e.host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (d < 0) return last_errno();
   DIR* dir = fdopendir(d);
   if (dir == nullptr) {
     ::close(d);
     return last_errno();
   }
-  e.listing.clear();
+  out.clear();
   errno = 0;
   while (const dirent* ent = readdir(dir)) {
-    e.listing.push_back({ent->d_name, ent->d_ino, dirent_type(d, ent)});
+    out.push_back({ent->d_name, ent->d_ino, dirent_type(d, ent)});
   }
   int err = errno;
   closedir(dir);
   if (err != 0) return from_host_errno(err);
-  e.listing_valid = true;
   return Errno::Success;
 }
-
-}  // namespace
 
 Errno gather_iovecs(const Call& c, uint32_t iovs, uint32_t count, std::vector<iovec>& out) {
   auto arr = c.mem.span(iovs, uint64_t{count} * abi::layout::kIovecSize);

@@ -53,7 +53,8 @@ rt::FuncInst* make_host_func(rt::Store& store, const std::shared_ptr<WasiContext
   Impl impl = row->impl;
   return store.create_host_func(
       type_of(*row), [ctx, impl, has_result](rt::HostCall& hc, const rt::Value* args, rt::Value* results) {
-        Call call{*ctx, GuestMemory(hc.memory), args};
+        component::abi::RtMemory mem(hc.memory);
+        Call call{*ctx, mem, args};
         Errno e = impl(call);
         if (ctx->exit_code) {
           hc.message = fmt::format("exit with code {}", *ctx->exit_code);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "component/abi/rt_memory.h"
 #include "wasi/context.h"
 
 namespace shard::wasi {
@@ -22,44 +23,9 @@ namespace shard::wasi {
 using abi::Errno;
 static_assert(std::endian::native == std::endian::little, "guest memory is little-endian; add byte swaps");
 
-/// Guest memory as a host function sees it. Every pointer a function receives is checked
-/// once, here, for the whole range it covers; past that point access is plain memcpy into a
-/// span that is known to be inside. Out of range -> Errno::Fault, never a host fault.
-class GuestMemory {
- public:
-  explicit GuestMemory(const rt::MemoryInst* m) : base_(m ? m->base : nullptr), size_(m ? m->size : 0) {}
-
-  /// [ptr, ptr+len) when inside memory; nullopt otherwise (or when there is no memory).
-  std::optional<std::span<uint8_t>> span(uint64_t ptr, uint64_t len) const {
-    if (base_ == nullptr || ptr > size_ || len > size_ - ptr) return std::nullopt;
-    return std::span<uint8_t>(base_ + ptr, static_cast<size_t>(len));
-  }
-  /// A guest string (not NUL-terminated: pointer and length), or nullopt when out of range.
-  std::optional<std::string_view> string(uint32_t ptr, uint32_t len) const {
-    auto s = span(ptr, len);
-    if (!s) return std::nullopt;
-    return std::string_view(reinterpret_cast<const char*>(s->data()), s->size());
-  }
-  template <class T>
-  bool store(uint32_t ptr, T value) const {
-    auto s = span(ptr, sizeof(T));
-    if (!s) return false;
-    std::memcpy(s->data(), &value, sizeof(T));
-    return true;
-  }
-  template <class T>
-  std::optional<T> load(uint32_t ptr) const {
-    auto s = span(ptr, sizeof(T));
-    if (!s) return std::nullopt;
-    T v;
-    std::memcpy(&v, s->data(), sizeof(T));
-    return v;
-  }
-
- private:
-  uint8_t* base_;
-  uint64_t size_;
-};
+/// Guest memory as a host function sees it: the canonical ABI's checker (one bounds check per
+/// guest range; out of range -> Errno::Fault, never a host fault).
+using GuestMemory = component::abi::GuestMemory;
 
 /// Field access inside a span already checked by GuestMemory::span (structure layouts in
 /// abi.h keep every offset inside its structure's size).
@@ -77,7 +43,7 @@ inline T get(std::span<const uint8_t> s, size_t offset) {
 /// One host-function invocation: the context, the caller's memory and the raw arguments.
 struct Call {
   WasiContext& ctx;
-  GuestMemory mem;
+  GuestMemory& mem;
   const rt::Value* args;
   uint32_t u32(int i) const { return args[i].i32; }
   uint64_t u64(int i) const { return args[i].i64; }
@@ -127,7 +93,29 @@ struct Resolved {
 /// Resolves `path` beneath the directory `dirfd` (a guest fd's host fd). Absolute paths,
 /// `..` above `dirfd` and symlinks leading out are Errno::NotCapable; symlink loops (more
 /// than 40 links) are Errno::Loop.
-Errno resolve_path(WasiContext& ctx, int dirfd, std::string_view path, bool follow_last, Resolved& out);
+/// The same rules for every WASI version: `use_openat2` says whether the kernel's
+/// RESOLVE_BENEATH is used (cleared when a call finds the kernel lacks it).
+Errno resolve_path(bool& use_openat2, int dirfd, std::string_view path, bool follow_last, Resolved& out);
+inline Errno resolve_path(WasiContext& ctx, int dirfd, std::string_view path, bool follow_last, Resolved& out) {
+  return resolve_path(ctx.use_openat2, dirfd, path, follow_last, out);
+}
+
+// ---- the host core shared by preview1 and WASI 0.2 (context.cpp) ----
+
+/// Whether openat2(RESOLVE_BENEATH) works here (Linux >= 5.6, not filtered by seccomp).
+bool kernel_has_openat2();
+/// Opens a granted directory: Io error naming it when it is not an openable directory.
+Result<UniqueFd> open_preopen(const Preopen& p);
+/// Every entry of the directory `dirfd` (read through a fresh open file description, so the
+/// fd's own offset is untouched), "." and ".." included.
+Errno list_directory(int dirfd, std::vector<DirListEntry>& out);
+/// Nanoseconds of a host clock (clock_gettime).
+uint64_t to_ns(const timespec& t);
+uint64_t now_ns(clockid_t clock);
+/// getrandom(2) until `buf` is full.
+Errno fill_random(std::span<uint8_t> buf);
+/// The guest's environment: the host's when inherited, then `config.env` (which overrides).
+std::vector<std::pair<std::string, std::string>> guest_environment(const WasiConfig& config);
 
 /// Reads a guest path argument: Fault when out of range, Inval for an embedded NUL,
 /// NameTooLong past PATH_MAX.

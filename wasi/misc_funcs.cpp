@@ -61,6 +61,8 @@ bool host_clock(uint32_t id, clockid_t& out) {
   }
 }
 
+}  // namespace
+
 uint64_t to_ns(const timespec& t) {
   return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
 }
@@ -71,7 +73,18 @@ uint64_t now_ns(clockid_t clock) {
   return to_ns(t);
 }
 
-}  // namespace
+Errno fill_random(std::span<uint8_t> buf) {
+  size_t done = 0;
+  while (done < buf.size()) {
+    ssize_t n = getrandom(buf.data() + done, buf.size() - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_errno();
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Errno::Success;
+}
 
 Errno args_get(Call& c) { return write_string_list(c, c.ctx.args(), c.u32(0), c.u32(1)); }
 Errno args_sizes_get(Call& c) { return write_string_sizes(c, c.ctx.args(), c.u32(0), c.u32(1)); }
@@ -103,16 +116,7 @@ Errno clock_time_get(Call& c) {
 Errno random_get(Call& c) {
   auto buf = c.mem.span(c.u32(0), c.u32(1));
   if (!buf) return Errno::Fault;
-  size_t done = 0;
-  while (done < buf->size()) {
-    ssize_t n = getrandom(buf->data() + done, buf->size() - done, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_errno();
-    }
-    done += static_cast<size_t>(n);
-  }
-  return Errno::Success;
+  return fill_random(*buf);
 }
 
 Errno proc_exit(Call& c) {
@@ -335,6 +339,11 @@ Errno sock_send(Call& c) {
 
 Errno sock_shutdown(Call& c) {
   FdEntry* e;
+  // Whether the fd is a socket is asked first: ENOTSOCK for a file or directory (as the
+  // official wasi-testsuite expects), rather than ENOTCAPABLE for the right files lack.
+  SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), 0, e));
+  if (e->is_stream_cb() || (e->type != abi::Filetype::SocketStream && e->type != abi::Filetype::SocketDgram))
+    return Errno::NotSock;
   SHARD_WASI_TRY(c.ctx.lookup(c.u32(0), r::kSockShutdown, e));
   int how;
   switch (c.u32(1)) {
@@ -343,7 +352,6 @@ Errno sock_shutdown(Call& c) {
     case abi::kSdflagRd | abi::kSdflagWr: how = SHUT_RDWR; break;
     default: return Errno::Inval;
   }
-  if (e->is_stream_cb()) return Errno::NotSock;
   return shutdown(e->host, how) == 0 ? Errno::Success : last_errno();
 }
 

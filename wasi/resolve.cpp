@@ -178,16 +178,16 @@ Beneath resolve_beneath(int dirfd, std::string path, bool follow_last, Resolved&
 
 }  // namespace
 
-Errno resolve_path(WasiContext& ctx, int dirfd, std::string_view path, bool follow_last, Resolved& out) {
+Errno resolve_path(bool& use_openat2, int dirfd, std::string_view path, bool follow_last, Resolved& out) {
   if (path.empty()) return Errno::NoEnt;
   if (path.front() == '/') return Errno::NotCapable;
   out.trailing_slash = path.back() == '/';
   if (out.trailing_slash) follow_last = true;  // POSIX: "link/" names what the link points to
-  if (ctx.use_openat2) {
+  if (use_openat2) {
     Errno err = Errno::Success;
     Beneath b = resolve_beneath(dirfd, std::string(path), follow_last, out, err);
     if (b == Beneath::Done) return err;
-    if (b == Beneath::Unavailable) ctx.use_openat2 = false;
+    if (b == Beneath::Unavailable) use_openat2 = false;
   }
   return resolve_by_walk(dirfd, path, follow_last, out);
 }

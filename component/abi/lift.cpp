@@ -69,6 +69,10 @@ Value flags_from_words(std::vector<uint32_t> words, uint32_t n) {
 Result<Value> load_list_from_valid_range(LiftLowerContext& cx, GuestMemory& m, uint64_t ptr, uint64_t length,
                                          const ValType& t) {
   const ValType& elem = *t.elem;
+  if (elem.kind == TypeKind::U8 || elem.kind == TypeKind::S8) {  // bytes: one copy (the range is checked)
+    const uint8_t* p = m.data() + ptr;
+    return Value::bytes(std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(length)), elem.kind);
+  }
   const uint64_t size = elem.elem_size(cx.addr);
   std::vector<Value> items;
   items.reserve(length);

@@ -1,6 +1,8 @@
 // Writing component values into a component: CanonicalABI.md § Storing (store and its
 // helpers except strings, which are in strings.cpp), § Flat Lowering (lower_flat) and
 // lower_flat_values (§ Lifting and Lowering Values).
+#include <cstring>
+
 #include "component/abi/internal.h"
 
 namespace shard::component::abi {
@@ -56,7 +58,8 @@ std::vector<uint32_t> flag_words_of(const Value& v, const ValType& t) {
 Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v, const ValType& elem) {
   SHARD_TRY(m, cx.memory());
   const uint64_t size = elem.elem_size(cx.addr);
-  const uint64_t n = v.items().size();
+  const bool bytes = v.is_bytes() && (elem.kind == TypeKind::U8 || elem.kind == TypeKind::S8);
+  const uint64_t n = bytes ? v.byte_view().size() : v.items().size();
   // assert(byte_length <= REALLOC_I32_MAX): only a host list can be longer; it traps, as a
   // list too large for 32-bit memories does (§ Storing).
   if (size != 0 && n > kReallocI32Max / size) return abi_trap(AbiTrap::ListTooLong);
@@ -65,6 +68,10 @@ Result<StoredString> store_list_into_range(LiftLowerContext& cx, const Value& v,
   SHARD_TRY(ptr, cx.allocate(align, byte_length));
   if (!aligned(ptr, align)) return realloc_misaligned();
   if (!m->in_bounds(ptr, byte_length)) return realloc_out_of_bounds();
+  if (bytes) {
+    if (n != 0) std::memcpy(m->data() + ptr, v.byte_view().data(), n);
+    return StoredString{ptr, n};
+  }
   for (uint64_t i = 0; i < n; ++i) SHARD_CHECK(detail::store_value(cx, *m, v.items()[i], elem, ptr + i * size));
   return StoredString{ptr, n};
 }

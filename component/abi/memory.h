@@ -4,6 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "component/abi/types.h"
@@ -20,6 +24,34 @@ class GuestMemory {
   bool in_bounds(uint64_t ptr, uint64_t len) const {
     const uint64_t s = size();
     return ptr <= s && len <= s - ptr;
+  }
+  /// [ptr, ptr+len) when inside the memory; nullopt otherwise. Host code (the canonical ABI,
+  /// the WASI hosts) checks each guest range once here and then copies within the span.
+  std::optional<std::span<uint8_t>> span(uint64_t ptr, uint64_t len) {
+    if (!in_bounds(ptr, len)) return std::nullopt;
+    return std::span<uint8_t>(data() + ptr, static_cast<size_t>(len));
+  }
+  /// A guest string given as pointer and length (not NUL-terminated), or nullopt.
+  std::optional<std::string_view> string(uint64_t ptr, uint64_t len) {
+    auto s = span(ptr, len);
+    if (!s) return std::nullopt;
+    return std::string_view(reinterpret_cast<const char*>(s->data()), s->size());
+  }
+  /// Little-endian scalar access (wasm memories are little-endian; Shard's hosts are too).
+  template <class T>
+  bool store(uint64_t ptr, T value) {
+    auto s = span(ptr, sizeof(T));
+    if (!s) return false;
+    std::memcpy(s->data(), &value, sizeof(T));
+    return true;
+  }
+  template <class T>
+  std::optional<T> load(uint64_t ptr) {
+    auto s = span(ptr, sizeof(T));
+    if (!s) return std::nullopt;
+    T v;
+    std::memcpy(&v, s->data(), sizeof(T));
+    return v;
   }
 };
 

@@ -6,20 +6,10 @@
 #include <memory>
 
 #include "component/abi/canon.h"
+#include "component/abi/rt_memory.h"
 #include "runtime/runtime.h"
 
 namespace shard::component::abi {
-
-/// A runtime memory as the `memory` canonopt. The base never moves (reserved mapping).
-class RtMemory final : public GuestMemory {
- public:
-  explicit RtMemory(rt::MemoryInst* mem) : mem_(mem) {}
-  uint8_t* data() override { return mem_->base; }
-  uint64_t size() const override { return mem_->size; }
-
- private:
-  rt::MemoryInst* mem_;
-};
 
 /// `realloc` calling a core function `(func (param i32 i32 i32 i32) (result i32))` (or i64s).
 ReallocFn realloc_from(rt::Store& store, rt::FuncInst* func);

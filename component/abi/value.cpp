@@ -44,6 +44,23 @@ Value Value::list(std::vector<Value> elems) {
   return v;
 }
 
+Value Value::bytes(std::string data, TypeKind elem) {
+  Value v;
+  v.kind_ = TypeKind::List;
+  v.packed_ = true;
+  v.bits_ = static_cast<uint64_t>(elem);
+  v.str_ = std::move(data);
+  return v;
+}
+
+void Value::unpack() const {
+  const auto elem = static_cast<TypeKind>(bits_);
+  items_.clear();
+  items_.reserve(str_.size());
+  for (char c : str_)
+    items_.push_back(elem == TypeKind::S8 ? s8(static_cast<int8_t>(c)) : u8(static_cast<uint8_t>(c)));
+}
+
 Value Value::map(std::vector<std::pair<Value, Value>> entries) {
   Value v;
   v.kind_ = TypeKind::Map;
@@ -105,6 +122,7 @@ Value Value::flags_of(std::initializer_list<bool> bits) {
 bool Value::operator==(const Value& o) const {
   if (shape_of(kind_) != shape_of(o.kind_)) return false;
   if (shape_of(kind_) == Shape::Scalar && kind_ != o.kind_) return false;
+  if (packed_ || o.packed_) return shape_of(kind_) == Shape::List && items() == o.items();  // packed or not alike
   if (case_ != o.case_ || bits_ != o.bits_ || str_ != o.str_ || items_ != o.items_) return false;
   // Trailing zero words do not change a flags value.
   size_t n = std::max(words_.size(), o.words_.size());
@@ -191,6 +209,8 @@ bool value_matches(const Value& v, const ValType& t) {
       return true;
     case Shape::String: return valid_utf8(v.as_string());
     case Shape::List:
+      if (v.is_bytes() && (t.elem->kind == TypeKind::U8 || t.elem->kind == TypeKind::S8))
+        return !t.length || v.byte_view().size() == *t.length;
       if (t.length && v.items().size() != *t.length) return false;
       for (const Value& e : v.items()) {
         if (!value_matches(e, *t.elem)) return false;

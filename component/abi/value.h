@@ -43,6 +43,13 @@ class Value {
 
   // ---- compound ----
   static Value list(std::vector<Value> elems);
+  /// A list<u8> (or list<s8>: `elem` S8) held as raw bytes: what lifting a byte list makes and
+  /// what byte-stream hosts hand over, with one copy instead of a Value per byte. items()
+  /// unpacks it on first use, so code that walks elements sees an ordinary list.
+  static Value bytes(std::string data, TypeKind elem = TypeKind::U8);
+  bool is_bytes() const { return packed_; }
+  /// The bytes of a packed list (empty for any other value).
+  std::string_view byte_view() const { return packed_ ? std::string_view(str_) : std::string_view(); }
   static Value map(std::vector<std::pair<Value, Value>> entries);  ///< a list of 2-tuples
   static Value record(std::vector<Value> fields);
   static Value tuple(std::vector<Value> elems);
@@ -77,8 +84,19 @@ class Value {
   uint64_t raw_bits() const { return bits_; }  ///< scalars: the value's bits (floats: IEEE bits)
 
   const std::string& as_string() const { return str_; }
-  const std::vector<Value>& items() const { return items_; }  ///< list / record / tuple
-  std::vector<Value>& items() { return items_; }
+  const std::vector<Value>& items() const {  ///< list / record / tuple
+    if (packed_ && items_.size() != str_.size()) unpack();
+    return items_;
+  }
+  std::vector<Value>& items() {
+    if (packed_) {  // the caller may change the elements: they become the only copy
+      unpack();
+      packed_ = false;
+      str_.clear();
+      bits_ = 0;
+    }
+    return items_;
+  }
   uint32_t case_index() const { return case_; }               ///< variant / enum / option / result
   const Value* payload() const { return items_.empty() ? nullptr : &items_[0]; }
   bool is_some() const { return case_ == 1; }                 ///< option
@@ -107,12 +125,15 @@ class Value {
     return v;
   }
 
+  void unpack() const;
+
   TypeKind kind_ = TypeKind::Bool;
+  bool packed_ = false;  ///< a byte list in str_ (element kind in bits_); items_ a cache of it
   uint32_t case_ = 0;
   uint64_t bits_ = 0;
   std::string str_;
   StringHint hint_;
-  std::vector<Value> items_;
+  mutable std::vector<Value> items_;
   std::vector<uint32_t> words_;
 };
 

@@ -10,6 +10,8 @@
 #include "component/text/component_text.h"
 #include "tiers/tiers.h"
 #include "try.h"
+#include "semver.h"
+#include "wasi/p2/host.h"
 
 namespace shard::cm {
 
@@ -216,6 +218,9 @@ struct Linker::Impl {
   std::vector<std::string> granted;  ///< WASI interfaces granted (unversioned names)
   /// Host resource types by interface, then by name.
   std::map<std::string, std::vector<std::pair<std::string, ResourceType>>> resources;
+  /// WASI 0.2 (add_wasi): its state and its instances by unversioned interface name.
+  std::shared_ptr<wasi::p2::Host> wasi_host;
+  std::map<std::string, std::shared_ptr<run::Instance>> wasi;
 };
 
 Linker::Linker() : impl_(std::make_unique<Impl>()) {}
@@ -231,20 +236,31 @@ std::string unversioned(std::string_view name) {
   return std::string(name.substr(0, at));
 }
 
+/// Whether `name` (`wasi:io/streams@0.2.3`) is an import of a WASI 0.2.x interface: any
+/// 0.2 release (no prerelease), or no version at all.
+bool wasi_02(std::string_view name) {
+  const size_t at = name.find('@');
+  if (at == std::string_view::npos) return true;
+  std::string_view v = name.substr(at + 1);
+  return is_semver(v) && v.starts_with("0.2.") && v.find('-') == std::string_view::npos;
+}
+
 /// What a WASI 0.2 interface gives access to, for refusals.
 std::string capability_of(std::string_view iface) {
   struct Row {
     std::string_view prefix, what, hint;
   };
+  // With --invoke and no WASI flag the CLI adds no WASI at all (a library component gets
+  // nothing); a command, or any WASI flag, gets WASI 0.2 with what the flags grant.
   static constexpr Row kRows[] = {
-      {"wasi:filesystem/", "files and directories", "Shard's component host grants no files yet"},
+      {"wasi:filesystem/", "files and directories", "grant a directory with --dir HOST[::GUEST] or --dir-ro"},
       {"wasi:cli/environment", "environment variables and arguments", "grant variables with --env NAME=VALUE or --inherit-env"},
-      {"wasi:sockets/", "the network", "Shard's component host grants no network access"},
-      {"wasi:http/", "HTTP", "Shard's component host grants no network access"},
-      {"wasi:clocks/", "clocks", "Shard's component host grants no clocks to components yet"},
-      {"wasi:random/", "randomness", "Shard's component host grants no randomness to components yet"},
-      {"wasi:cli/", "the terminal and standard streams", "Shard's component host grants no standard streams to components yet"},
-      {"wasi:io/", "streams", "Shard's component host grants no streams to components yet"},
+      {"wasi:sockets/", "the network", "grant it with --allow-tcp-connect, --allow-tcp-listen, --allow-udp, --allow-ip-name-lookup or --inherit-network"},
+      {"wasi:http/", "HTTP", "Shard's component host grants no network access yet"},
+      {"wasi:clocks/", "clocks", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:random/", "randomness", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:cli/", "the terminal and standard streams", "run it as a command, or grant any WASI capability (--env, --dir)"},
+      {"wasi:io/", "streams", "run it as a command, or grant any WASI capability (--env, --dir)"},
   };
   for (const Row& r : kRows)
     if (iface.starts_with(r.prefix)) return fmt::format("{}, which it was not granted ({})", r.what, r.hint);
@@ -259,7 +275,15 @@ Linker& Linker::define(std::string interface, std::string name, FuncType type, H
   for (auto& p : type.params) names.push_back(p.first);
   // A type the ABI cannot express fails when the import is linked (the function stays
   // undefined and the import is reported), rather than throwing here.
-  if (at) impl_->host[std::move(interface)].emplace_back(std::move(name), detail::host_func(*at, std::move(names), std::move(fn)));
+  if (!at) return *this;
+  auto f = detail::host_func(*at, std::move(names), std::move(fn));
+  auto& funcs = impl_->host[std::move(interface)];
+  for (auto& [n, existing] : funcs)
+    if (n == name) {
+      existing = std::move(f);  // a later definition replaces an earlier one
+      return *this;
+    }
+  funcs.emplace_back(std::move(name), std::move(f));
   return *this;
 }
 
@@ -308,6 +332,18 @@ Linker& Linker::grant_environment(std::vector<std::pair<std::string, std::string
   return *this;
 }
 
+Result<void> Linker::add_wasi(const wasi::WasiConfig& config) {
+  auto built = wasi::p2::build(config);
+  if (!built) return std::move(built).error();
+  impl_->wasi_host = std::move(built->host);
+  impl_->wasi = std::move(built->instances);
+  return {};
+}
+
+std::optional<uint32_t> Linker::wasi_exit_code() const {
+  return impl_->wasi_host ? impl_->wasi_host->exit_code : std::nullopt;
+}
+
 Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
   if (!c.impl()) return Error(ErrorKind::Usage, "empty Component");
   std::map<std::string, run::Item> imports;
@@ -325,8 +361,21 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
       if (host == impl_->host.end()) host = impl_->host.find(unversioned(name));
       auto res = impl_->resources.find(name);
       if (res == impl_->resources.end()) res = impl_->resources.find(unversioned(name));
-      if (host != impl_->host.end() || res != impl_->resources.end()) {
+      auto wasi = impl_->wasi.end();
+      if (name.starts_with("wasi:") && wasi_02(name)) wasi = impl_->wasi.find(unversioned(name));
+      if (host != impl_->host.end() || res != impl_->resources.end() || wasi != impl_->wasi.end()) {
         auto inst = std::make_shared<run::Instance>();
+        if (wasi != impl_->wasi.end()) {
+          // WASI's functions and types, with the embedder's definitions (below) replacing
+          // functions of the same name
+          for (auto& [ename, item] : wasi->second->exports) {
+            bool overridden = false;
+            if (host != impl_->host.end())
+              for (auto& [fname, fn] : host->second) overridden = overridden || fname == ename;
+            if (!overridden) inst->exports.emplace_back(ename, item);
+          }
+          store.impl().store.keep(impl_->wasi_host);  // the guest's handles use its resource types
+        }
         if (res != impl_->resources.end()) {
           for (auto& [rname, r] : res->second) {
             run::Type t;
@@ -353,6 +402,8 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
         if (found) continue;
       }
     }
+    if (name.starts_with("wasi:") && impl_->wasi_host && !wasi_02(name) && impl_->wasi.count(unversioned(name)))
+      return Error(ErrorKind::Unlinkable, fmt::format("import `{}` refused: Shard implements WASI 0.2.x, not this version", name));
     if (name.starts_with("wasi:"))
       return Error(ErrorKind::Unlinkable, fmt::format("import `{}` refused: the component asks for {}", name, capability_of(name)));
     return Error(ErrorKind::Unlinkable, fmt::format("import `{}` is not satisfied: define it in the Linker or link a component "
@@ -365,6 +416,34 @@ Result<Instance> Linker::instantiate(Store& store, const Component& c) const {
   impl->inst = std::move(*r);
   impl->store = &store.impl();
   return Instance(std::move(impl));
+}
+
+Result<wasi::RunOutcome> run_command(const Linker& linker, Store& store, const Component& c) {
+  // the command world's export: `wasi:cli/run@0.2.x` with `run: func() -> result`
+  std::string run_name;
+  for (const ItemDesc& e : c.exports())
+    if (e.kind == ItemKind::Instance && e.name.starts_with("wasi:cli/run") && wasi_02(e.name)) run_name = e.name + "#run";
+  if (run_name.empty()) return Error(ErrorKind::Usage, "the component is not a WASI command: it exports no wasi:cli/run@0.2.x");
+  auto inst = linker.instantiate(store, c);
+  if (!inst) return std::move(inst).error();
+  auto fn = inst->func(run_name);
+  if (!fn) return std::move(fn).error();
+  auto r = fn->call({});
+  wasi::RunOutcome out;
+  if (auto code = linker.wasi_exit_code()) {
+    out.exit_code = *code;
+    return out;
+  }
+  if (!r) {
+    if (r.error().kind != ErrorKind::Trap) return std::move(r).error();
+    out.trapped = true;
+    out.stopped = r.error().trap == TrapKind::OutOfFuel || r.error().trap == TrapKind::Interrupted;
+    out.exit_code = out.stopped ? wasi::kStoppedExitCode : 134;
+    out.trap_message = r.error().to_string();
+    return out;
+  }
+  out.exit_code = *r && (*r)->case_name() == "ok" ? 0 : 1;
+  return out;
 }
 
 }  // namespace shard::cm

@@ -32,6 +32,7 @@
 
 #include "shard/config.h"
 #include "shard/result.h"
+#include "shard/wasi.h"
 #include "shard/wast.h"
 
 namespace shard::cm {
@@ -349,6 +350,19 @@ class Linker {
   /// component is instantiated, naming the interface.
   Linker& grant_environment(std::vector<std::pair<std::string, std::string>> env, std::vector<std::string> args = {});
 
+  /// Adds WASI 0.2 (wasi:cli, io, clocks, random, filesystem, sockets; any 0.2.x version a
+  /// component imports) with what `config` grants: args, environment, preopened directories,
+  /// standard streams (host fds or callbacks), network grants (config.network; denied
+  /// operations return access-denied) and a limit on the host resources a guest may hold.
+  /// The WASI state (its resource table) belongs to this Linker; stores it instantiates into
+  /// keep it alive.
+  /// Functions defined with define() for the same interface and name replace WASI's (override
+  /// single functions); grant_environment() replaces wasi:cli/environment. Io error when a
+  /// preopen cannot be opened. wasi:http stays refused.
+  Result<void> add_wasi(const wasi::WasiConfig& config);
+  /// The code a guest passed to wasi:cli/exit (exit, exit-with-code), if it called it.
+  std::optional<uint32_t> wasi_exit_code() const;
+
   /// Instantiates `c` with its imports satisfied from this linker. Unlinkable (naming the
   /// import) for an import nothing satisfies or a mismatched type.
   Result<Instance> instantiate(Store& store, const Component& c) const;
@@ -358,6 +372,13 @@ class Linker {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// Runs a WASI 0.2 command: instantiates `c` (its imports from `linker`, which needs
+/// add_wasi) and calls its `wasi:cli/run@0.2.x#run` export. The outcome's exit code is 0 when
+/// run returns ok, 1 for err, the code given to wasi:cli/exit, 134 after a trap, or 124 when
+/// fuel or the epoch deadline stopped it (message and backtrace in trap_message). Errors:
+/// Unlinkable/Uninstantiable, and Usage when `c` exports no wasi:cli/run.
+Result<wasi::RunOutcome> run_command(const Linker& linker, Store& store, const Component& c);
 
 // ---- typed conversions (implementation) ----
 

@@ -49,6 +49,22 @@ struct WasiConfig {
   /// Host sockets handed in (borrowed), numbered after the preopens. The guest may
   /// sock_accept on a listening one; there is no other way to reach the network.
   std::vector<int> sockets;
+
+  // ---- WASI 0.2 (components) ----
+  /// wasi:sockets, denied by default (a denied operation returns access-denied). Addresses are
+  /// "IP:PORT" ("127.0.0.1:8080", "[::1]:80"); port 0 stands for any port.
+  struct Network {
+    std::vector<std::string> tcp_connect;  ///< remote addresses a TCP socket may connect to
+    std::vector<std::string> tcp_listen;   ///< local addresses a TCP socket may bind (and listen on)
+    std::vector<std::string> udp;          ///< addresses a UDP socket may bind to and send to
+    bool ip_name_lookup = false;           ///< wasi:sockets/ip-name-lookup
+    bool inherit = false;                  ///< all of the above, any address
+  } network;
+  /// What wasi:cli/environment.initial-cwd reports (none when unset).
+  std::string initial_cwd;
+  /// Host resources (open files, streams, pollables, ...) a component may hold at once; past
+  /// it, opening more fails (error-code insufficient-memory) instead of exhausting host fds.
+  uint32_t max_resources = 4096;
 };
 
 /// `shard run` flag values: "HOST[::GUEST]" for --dir / --dir-ro (GUEST defaults to HOST).

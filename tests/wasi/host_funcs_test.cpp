@@ -651,3 +651,24 @@ TEST_CASE("sockets handed in: accept, recv, send, shutdown; nothing else is a so
   close(client);
   close(lsock);
 }
+
+TEST_CASE("sock_shutdown of a file, a directory or a standard stream is NotSock", "[wasi]") {
+  // wasi-testsuite (close_preopen / sock_shutdown_not_sock) expects ENOTSOCK, whatever rights
+  // the descriptor has.
+  TempDir tmp;
+  WasiConfig cfg = quiet_config();
+  cfg.preopens = {{tmp.str(), "/d", false}, {tmp.str(), "/ro", true}};
+  std::string out;
+  cfg.stdout_stream.write = [&](std::span<const uint8_t> b) { out.append(b.begin(), b.end()); };
+  Harness h(cfg);
+  uint32_t fd;
+  REQUIRE(h.open(3, "f.txt", fd, abi::kOflagCreat) == Errno::Success);
+  for (uint32_t how : {abi::kSdflagRd, abi::kSdflagWr}) {
+    CHECK(h.errno_of("sock_shutdown", {fd, how}) == Errno::NotSock);
+    CHECK(h.errno_of("sock_shutdown", {3, how}) == Errno::NotSock);
+    CHECK(h.errno_of("sock_shutdown", {4, how}) == Errno::NotSock);
+    CHECK(h.errno_of("sock_shutdown", {1, how}) == Errno::NotSock);
+  }
+  CHECK(h.errno_of("sock_shutdown", {fd, 0}) == Errno::NotSock);  // NotSock before the flags
+  CHECK(h.errno_of("sock_shutdown", {99, abi::kSdflagWr}) == Errno::BadF);
+}

@@ -1,6 +1,7 @@
 ;; A component that asks for the host's directories through WASI 0.2
-;; (`wasi:filesystem/preopens`). Shard's component host grants no files (deny by default), so
-;; linking it fails with a message naming the capability, before any of its code runs.
+;; (`wasi:filesystem/preopens`). Called with --invoke and no WASI grant it gets no WASI at all,
+;; so linking it fails with a message naming the capability, before any of its code runs;
+;; with a grant (--dir HOST[::GUEST], --dir-ro) it sees exactly the granted directories.
 ;;
 ;;   shard run sandbox/files.wat --invoke 'count()'   → refused
 (component
