@@ -30,13 +30,7 @@ using rt::Instance;
 
 namespace {
 
-template <OpType T> struct CTypeOf { using type = void; };
-template <> struct CTypeOf<OpType::I32> { using type = uint32_t; };
-template <> struct CTypeOf<OpType::I64> { using type = uint64_t; };
-template <> struct CTypeOf<OpType::F32> { using type = float; };
-template <> struct CTypeOf<OpType::F64> { using type = double; };
-template <> struct CTypeOf<OpType::V128> { using type = V128; };
-template <OpType T> using CType = typename CTypeOf<T>::type;
+using sem::CType;
 
 template <Op op>
 struct OpT {

@@ -33,10 +33,14 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shard/component.h"
 #include "shard/wast.h"
+#ifdef SHARD_HAVE_JIT
+#include "jit/jit.h"
+#endif
 
 namespace {
 
@@ -261,5 +265,10 @@ int main(int argc, char** argv) {
   fmt::print("files: {}, regressions: {}, script errors: {}, message mismatches: {}\n", files.size(), regressions,
              broken, total.message_mismatches);
   fmt::print("{} passed, {} failed, {} skipped\n", total.passed, total.failed, total.skipped);
+  // Under the JIT, say how many functions ran as machine code and how many were left to the
+  // interpreter.
+#ifdef SHARD_HAVE_JIT
+  if (shard::jit::stats().compiled + shard::jit::stats().fallbacks != 0) fmt::print("{}\n", shard::jit::stats_report());
+#endif
   return (regressions == 0 && broken == 0) ? 0 : 1;
 }

@@ -37,6 +37,13 @@ inline constexpr size_t kExecFuel = 0;           ///< uint64: units left
 inline constexpr size_t kExecEpochDeadline = 8;  ///< uint64
 inline constexpr size_t kExecEpochPtr = 16;      ///< const std::atomic<uint64_t>*
 inline constexpr size_t kExecStackLimit = 24;    ///< uintptr: compare sp against it at entry
+// ... and what JIT code reads and writes on calls (the value stack's bounds, the call depth,
+// the caller a host function sees).
+inline constexpr size_t kExecStackEnd = 48;
+inline constexpr size_t kExecStackTop = 56;
+inline constexpr size_t kExecDepth = 64;
+inline constexpr size_t kExecMaxDepth = 68;
+inline constexpr size_t kExecCaller = 80;
 
 #define SHARD_CHECK_OFFSET(type, field, off) static_assert(offsetof(type, field) == (off), #type "::" #field)
 #pragma GCC diagnostic push
@@ -63,7 +70,11 @@ SHARD_CHECK_OFFSET(ExecContext, fuel, kExecFuel);
 SHARD_CHECK_OFFSET(ExecContext, epoch_deadline, kExecEpochDeadline);
 SHARD_CHECK_OFFSET(ExecContext, epoch, kExecEpochPtr);
 SHARD_CHECK_OFFSET(ExecContext, stack_limit, kExecStackLimit);
-
+SHARD_CHECK_OFFSET(ExecContext, stack_end, kExecStackEnd);
+SHARD_CHECK_OFFSET(ExecContext, stack_top, kExecStackTop);
+SHARD_CHECK_OFFSET(ExecContext, depth, kExecDepth);
+SHARD_CHECK_OFFSET(ExecContext, max_depth, kExecMaxDepth);
+SHARD_CHECK_OFFSET(ExecContext, caller, kExecCaller);
 #pragma GCC diagnostic pop
 #undef SHARD_CHECK_OFFSET
 static_assert(sizeof(Slot) == kSlotSize);

@@ -24,7 +24,9 @@
 #include <limits>
 #include <type_traits>
 
+#include "runtime/v128.h"
 #include "shard/trap.h"
+#include "types.h"
 
 // IEEE single/double arithmetic without excess precision is what Wasm requires; x87 builds
 // (FLT_EVAL_METHOD 2) would double-round.
@@ -32,6 +34,16 @@ static_assert(FLT_EVAL_METHOD == 0, "Shard's numerics need SSE/NEON floating poi
 static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<double>::is_iec559);
 
 namespace shard::sem {
+
+/// The C++ type of an opcode-table operand type (the argument and result types of the
+/// sem::<Op> functions), for tiers that bind those functions by expanding opcodes.def.
+template <OpType T> struct CTypeOf { using type = void; };
+template <> struct CTypeOf<OpType::I32> { using type = uint32_t; };
+template <> struct CTypeOf<OpType::I64> { using type = uint64_t; };
+template <> struct CTypeOf<OpType::F32> { using type = float; };
+template <> struct CTypeOf<OpType::F64> { using type = double; };
+template <> struct CTypeOf<OpType::V128> { using type = V128; };
+template <OpType T> using CType = typename CTypeOf<T>::type;
 
 // ---------------------------------------------------------------------------------------------
 // Bit-level helpers
