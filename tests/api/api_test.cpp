@@ -84,7 +84,7 @@ TEST_CASE("api: host functions from lambdas, typed and untyped calls") {
   CHECK(inst->memory("add").error().kind == ErrorKind::Usage);
 }
 
-TEST_CASE("api: traps are errors with kind and backtrace; the store stays usable") {
+TEST_CASE("api: traps are errors with kind and backtrace, the store stays usable") {
   Engine engine;
   Module module = must_load(engine, kGuest);
   Store store(engine);
@@ -159,7 +159,7 @@ TEST_CASE("api: memory, globals and tables are bounds- and type-checked") {
   CHECK_FALSE(t->set(0, Val::i32(1)).ok());
 }
 
-TEST_CASE("api: link errors name the import; malformed and invalid modules are values") {
+TEST_CASE("api: link errors name the import, malformed and invalid modules are values") {
   Engine engine;
   Module module = must_load(engine, kGuest);
   Store store(engine);
@@ -192,7 +192,7 @@ TEST_CASE("api: link errors name the import; malformed and invalid modules are v
   CHECK(m3.error().line == 1);
 }
 
-TEST_CASE("api: modules describe imports and exports; instances link to instances") {
+TEST_CASE("api: modules describe imports and exports, instances link to instances") {
   Engine engine;
   Module lib = must_load(engine, R"wat((module
       (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))

@@ -139,7 +139,7 @@ TEST_CASE("exports are called with Vals and with C++ types", "[component_api]") 
   CHECK(inst->export_names().size() == 8);
 }
 
-TEST_CASE("imports implemented in C++; link errors and WASI refusals", "[component_api]") {
+TEST_CASE("imports implemented in C++, link errors and WASI refusals", "[component_api]") {
   const char* text = R"((component
     (import "math" (instance $math (export "mul" (func (param "a" u32) (param "b" u32) (result u32)))))
     (alias export $math "mul" (func $mul))

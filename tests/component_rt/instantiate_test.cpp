@@ -111,7 +111,7 @@ TEST_CASE("a component's import is satisfied by another component instance", "[c
   CHECK((*r)[0].as_string() == "abab");
 }
 
-TEST_CASE("host functions satisfy imports; missing imports are link errors", "[component_rt]") {
+TEST_CASE("host functions satisfy imports, missing imports are link errors", "[component_rt]") {
   auto def = load_text(R"((component
     (import "add" (func $add (param "a" u32) (param "b" u32) (result u32)))
     (core func $add' (canon lower (func $add)))

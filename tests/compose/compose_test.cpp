@@ -465,7 +465,7 @@ TEST_CASE("compose: imports of the same name are shared by main and plugs", "[co
       if (a.name == "cyber:demo/clock") CHECK((a.item.sort == Sort::Instance && a.item.index == 0));
 }
 
-TEST_CASE("compose: a plug's own imports stay imports; main's exports are all kept", "[compose]") {
+TEST_CASE("compose: a plug's own imports stay imports, main's exports are all kept", "[compose]") {
   std::string plug_imports = R"((import "cyber:demo/dictionary" (instance
     (type $entry (record (field "word" string) (field "senses" (list string))))
     (export "entry" (type $e (eq $entry)))

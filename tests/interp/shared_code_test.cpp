@@ -71,7 +71,7 @@ uint32_t call_i32(rt::Store& store, rt::Instance* inst, const char* name, std::v
 
 }  // namespace
 
-TEST_CASE("instantiation compiles nothing; instances and stores share one module's code", "[interp][shared]") {
+TEST_CASE("instantiation compiles nothing, instances and stores share one module's code", "[interp][shared]") {
   auto m = shared_module().load();
   REQUIRE(m);
   rt::Store s1(rt::StoreConfig{}, &interp::tier());

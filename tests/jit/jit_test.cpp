@@ -324,7 +324,7 @@ TEST_CASE("jit: memory, globals and their traps", "[jit]") {
   for (uint64_t x : kI64s) p.same("global", {V::from_i64(x)});
 }
 
-TEST_CASE("jit: calls in any mix with the interpreter and host functions; traps keep their backtrace", "[jit]") {
+TEST_CASE("jit: calls in any mix with the interpreter and host functions, traps keep their backtrace", "[jit]") {
   auto imports = [](rt::Store& s) {
     rt::FuncInst* host = s.create_host_func(FuncType{{ValType::I32}, {ValType::I32}},
                                             [](rt::HostCall& hc, const rt::Value* a, rt::Value* r) {

@@ -180,7 +180,7 @@ TEST_CASE("segments apply in order and earlier writes survive a failing one", "[
   }
 }
 
-TEST_CASE("each instance's functions are one block; its segments point at its own functions", "[runtime][instantiate]") {
+TEST_CASE("each instance's functions are one block, its segments point at its own functions", "[runtime][instantiate]") {
   ModuleBuilder b;
   uint32_t t = b.type({}, {});
   uint32_t f0 = b.func(t, {}, {});

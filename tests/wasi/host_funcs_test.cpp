@@ -113,7 +113,7 @@ TEST_CASE("args and environ: sizes, layout, deny by default, explicit inheritanc
   CHECK(found == 1);
 }
 
-TEST_CASE("clocks: realtime, monotonic, cputime; resolution; bad clock id", "[wasi]") {
+TEST_CASE("clocks: realtime, monotonic, cputime, resolution, bad clock id", "[wasi]") {
   Harness h(quiet_config());
   REQUIRE(h.errno_of("clock_time_get", {0, 1, 100}) == Errno::Success);
   uint64_t host_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -137,7 +137,7 @@ TEST_CASE("clocks: realtime, monotonic, cputime; resolution; bad clock id", "[wa
   CHECK(h.errno_of("clock_time_get", {0, 1, 2 * 65536 - 4}) == Errno::Fault);
 }
 
-TEST_CASE("random_get fills the buffer; out of bounds is Fault", "[wasi]") {
+TEST_CASE("random_get fills the buffer, out of bounds is Fault", "[wasi]") {
   Harness h(quiet_config());
   REQUIRE(h.errno_of("random_get", {1000, 256}) == Errno::Success);
   std::string a = h.read(1000, 256);
@@ -204,7 +204,7 @@ TEST_CASE("standard streams: callbacks, closed streams, iovec bounds", "[wasi]")
   CHECK(closed.errno_of("fd_fdstat_get", {0, 0x2000}) == Errno::BadF);
 }
 
-TEST_CASE("proc_exit ends the guest with a code; proc_raise is unsupported; sched_yield", "[wasi]") {
+TEST_CASE("proc_exit ends the guest with a code, proc_raise is unsupported, sched_yield", "[wasi]") {
   Harness h(quiet_config());
   CHECK(h.errno_of("proc_raise", {6}) == Errno::NoSys);
   CHECK(h.errno_of("sched_yield", {}) == Errno::Success);
@@ -599,7 +599,7 @@ TEST_CASE("poll_oneoff: clocks, ready files, pipes, bad subscriptions", "[wasi]"
   close(pipefd[0]);
 }
 
-TEST_CASE("sockets handed in: accept, recv, send, shutdown; nothing else is a socket", "[wasi]") {
+TEST_CASE("sockets handed in: accept, recv, send, shutdown, nothing else is a socket", "[wasi]") {
   int lsock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(lsock >= 0);
   sockaddr_in addr{};

@@ -96,7 +96,7 @@ TEST_CASE("wasi2 api: one function overridden, the rest of WASI kept", "[wasi2][
   CHECK(*inst->call<uint32_t>("count") == 1);
 }
 
-TEST_CASE("wasi2 api: bad preopens fail add_wasi; HTTP stays refused; run_command needs a command", "[wasi2][component_api]") {
+TEST_CASE("wasi2 api: bad preopens fail add_wasi, HTTP stays refused, run_command needs a command", "[wasi2][component_api]") {
   Linker linker;
   wasi::WasiConfig cfg;
   cfg.preopens = {{"/nonexistent/dir", "/d", false}};

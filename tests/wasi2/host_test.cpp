@@ -220,7 +220,7 @@ TEST_CASE("wasi2: environment, exit, random, clocks", "[wasi2]") {
   CHECK(h.ok("wasi:clocks/wall-clock", "now", {}).items()[0].as_unsigned() > 1'600'000'000);
 }
 
-TEST_CASE("wasi2: streams over callbacks and pipes; subscribe; parents outlive children", "[wasi2]") {
+TEST_CASE("wasi2: streams over callbacks and pipes, subscribe, parents outlive children", "[wasi2]") {
   wasi::WasiConfig cfg = Host2::quiet();
   std::string out;
   cfg.stdout_stream.write = [&](std::span<const uint8_t> b) { out.append(b.begin(), b.end()); };

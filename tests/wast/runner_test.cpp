@@ -35,7 +35,7 @@ TEST_CASE("wast runner: malformed and invalid assertions pass in the right phase
   CHECK(s.failed == 2);
 }
 
-TEST_CASE("wast runner: modules count; actions are skipped without a tier") {
+TEST_CASE("wast runner: modules count, actions are skipped without a tier") {
   auto s = run(R"wast(
     (module (func (export "f") (result i32) (i32.const 7)))
     (assert_return (invoke "f") (i32.const 7))
