@@ -105,8 +105,8 @@ TEST_CASE("jit: integer arithmetic, comparisons and conversions match the interp
     text += fmt::format("(func (export \"{0}/m\") (param i32) (result i32) (local.get 0) (i32.const -1) ({0}))\n", op);
     std::string op64 = std::string("i64") + (op + 3);
     bool cmp = std::string(op).find("eq") != std::string::npos || std::string(op).find("ne") != std::string::npos ||
-               std::string(op).find("_s") != std::string::npos && (op[4] == 'l' || op[4] == 'g') ||
-               std::string(op).find("_u") != std::string::npos && (op[4] == 'l' || op[4] == 'g');
+               (std::string(op).find("_s") != std::string::npos && (op[4] == 'l' || op[4] == 'g')) ||
+               (std::string(op).find("_u") != std::string::npos && (op[4] == 'l' || op[4] == 'g'));
     text += fmt::format("(func (export \"{0}\") (param i64 i64) (result {1}) (local.get 0) (local.get 1) ({0}))\n",
                         op64, cmp ? "i32" : "i64");
   }
