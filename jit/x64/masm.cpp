@@ -712,12 +712,17 @@ void Masm::call_data_helper(const void* fn, int32_t off, JLabel data) {
   call_abs(a_, fn);
 }
 
+// The helpers and entries these follow return TrapKind, a uint8_t: the SysV ABI defines only
+// al for it (g++ happens to zero-extend, clang does not), so eax is normalized from al first;
+// the stubs these jump to pass eax on as the kind.
 void Masm::test_eax_jump_nonzero(JLabel l) {
+  a_.movzx(x86::eax, x86::al);
   a_.test(x86::eax, x86::eax);
   a_.jnz(lab(l));
 }
 
 void Masm::cmp_eax_jump_eq(uint32_t value, JLabel l) {
+  a_.movzx(x86::eax, x86::al);
   a_.cmp(x86::eax, value);
   a_.je(lab(l));
 }
