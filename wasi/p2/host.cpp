@@ -138,10 +138,16 @@ Result<Built> build(const WasiConfig& config) {
   auto h = Host::create(config);
   if (!h) return std::move(h).error();
   Host& host = **h;
-  if (auto r = add_io(host); !r) return std::move(r).error();
-  if (auto r = add_cli_clocks_random(host); !r) return std::move(r).error();
-  if (auto r = add_filesystem(host); !r) return std::move(r).error();
-  if (auto r = add_sockets(host); !r) return std::move(r).error();
+  // The instances' functions hold the host (Host::func captures it), so a host that still owns
+  // its instances is a reference cycle: on an error, drop them before the host goes.
+  auto failed = [&host](Result<void> r) {
+    (void)host.take_instances();
+    return std::move(r).error();
+  };
+  if (auto r = add_io(host); !r) return failed(std::move(r));
+  if (auto r = add_cli_clocks_random(host); !r) return failed(std::move(r));
+  if (auto r = add_filesystem(host); !r) return failed(std::move(r));
+  if (auto r = add_sockets(host); !r) return failed(std::move(r));
   Built b;
   b.instances = host.take_instances();
   b.host = std::move(*h);
