@@ -1,5 +1,6 @@
 #include "types.h"
 
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -31,37 +32,46 @@ std::string_view to_string(ValType t) {
 
 namespace {
 
-struct OpTables {
-  std::array<int16_t, 256> single;
-  std::array<int16_t, 32> fc;
-  std::array<int16_t, 256> fd;
-  std::unordered_map<std::string_view, Op> by_name;
-
-  OpTables() {
-    single.fill(-1);
-    fc.fill(-1);
-    fd.fill(-1);
-    for (size_t i = 0; i < kOpCount; ++i) {
-      const OpInfo& oi = kOpInfo[i];
-      auto id = static_cast<int16_t>(i);
-      if (oi.prefix == 0) single[oi.code] = id;
-      else if (oi.prefix == 0xfc) fc[oi.code] = id;
-      else fd[oi.code] = id;
-      // SelectT shares "select" with Select; keep the untyped one for the name lookup.
-      by_name.emplace(oi.name, static_cast<Op>(i));
-    }
-  }
+// Opcode -> Op, computed at compile time: decoding a binary must not pay for building tables at
+// start-up (cold start, #16). The name map below is for the text parser only and is built on
+// its first use.
+struct CodeTables {
+  std::array<int16_t, 256> single{};
+  std::array<int16_t, 32> fc{};
+  std::array<int16_t, 256> fd{};
 };
 
-const OpTables& tables() {
-  static const OpTables t;
+constexpr CodeTables make_code_tables() {
+  CodeTables t;
+  t.single.fill(-1);
+  t.fc.fill(-1);
+  t.fd.fill(-1);
+  for (size_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& oi = kOpInfo[i];
+    auto id = static_cast<int16_t>(i);
+    if (oi.prefix == 0) t.single[oi.code] = id;
+    else if (oi.prefix == 0xfc) t.fc[oi.code] = id;
+    else t.fd[oi.code] = id;
+  }
   return t;
+}
+
+constexpr CodeTables kCodeTables = make_code_tables();
+
+const std::unordered_map<std::string_view, Op>& names() {
+  static const auto m = [] {
+    std::unordered_map<std::string_view, Op> by_name;
+    // SelectT shares "select" with Select; emplace keeps the first, the untyped one.
+    for (size_t i = 0; i < kOpCount; ++i) by_name.emplace(kOpInfo[i].name, static_cast<Op>(i));
+    return by_name;
+  }();
+  return m;
 }
 
 }  // namespace
 
 std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
-  const OpTables& t = tables();
+  const CodeTables& t = kCodeTables;
   int16_t id = -1;
   if (prefix == 0) id = code < 256 ? t.single[code] : -1;
   else if (prefix == 0xfc) id = code < t.fc.size() ? t.fc[code] : -1;
@@ -71,7 +81,7 @@ std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
 }
 
 std::optional<Op> op_from_name(std::string_view name) {
-  const auto& m = tables().by_name;
+  const auto& m = names();
   auto it = m.find(name);
   if (it == m.end()) return std::nullopt;
   return it->second;
